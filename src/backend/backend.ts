@@ -1,0 +1,153 @@
+import type { TypedArray } from "../tensor/dtype.js";
+
+/**
+ * The compute interface every backend implements. Ops in `src/ops` and `src/nn` never loop over
+ * tensor data themselves: they call these kernels, so a native, WebAssembly or GPU backend can
+ * replace any kernel without touching the ops. Kernels receive raw storage plus the metadata they
+ * need and write into caller-allocated outputs.
+ */
+export interface StridedView {
+  readonly data: TypedArray;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+export type UnaryOp =
+  | "neg" | "abs" | "sign" | "exp" | "expm1" | "log" | "log1p" | "sqrt" | "rsqrt" | "square"
+  | "reciprocal" | "sin" | "cos" | "tan" | "asin" | "acos" | "atan" | "sinh" | "cosh" | "tanh"
+  | "sigmoid" | "relu" | "relu6" | "gelu" | "geluTanh" | "silu" | "mish" | "hardswish"
+  | "hardsigmoid" | "softplus" | "erf" | "floor" | "ceil" | "round" | "trunc" | "logicalNot"
+  | "isnan" | "isinf";
+
+/** Unary ops with scalar parameters `a` (and `b`). */
+export type ScalarOp = "powScalar" | "leakyRelu" | "elu" | "clamp" | "rsubScalar";
+
+export type BinaryOp =
+  | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | "atan2" | "remainder"
+  | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "logicalAnd" | "logicalOr" | "logicalXor"
+  /** Activation derivatives: `a` is the upstream gradient, `b` the activation's input. */
+  | "reluGrad" | "relu6Grad" | "geluGrad" | "geluTanhGrad" | "siluGrad" | "mishGrad"
+  | "hardswishGrad" | "hardsigmoidGrad" | "softplusGrad" | "sigmoidGrad" | "tanhGrad";
+
+export type ReduceOp = "sum" | "prod" | "max" | "min" | "any" | "all";
+export type ArgReduceOp = "max" | "min";
+
+/** Geometry of one 2-D convolution, NCHW input and OIHW weight. */
+export interface Conv2dGeometry {
+  batch: number;
+  inChannels: number;
+  inHeight: number;
+  inWidth: number;
+  outChannels: number;
+  kernelHeight: number;
+  kernelWidth: number;
+  outHeight: number;
+  outWidth: number;
+  strideH: number;
+  strideW: number;
+  /** Zeros added before the first row/column; the far side is implied by outHeight/outWidth. */
+  padTop: number;
+  padLeft: number;
+  dilationH: number;
+  dilationW: number;
+  groups: number;
+}
+
+/** Geometry of a 2-D pooling window over NCHW input (channels folded into `planes`). */
+export interface Pool2dGeometry {
+  planes: number;
+  inHeight: number;
+  inWidth: number;
+  outHeight: number;
+  outWidth: number;
+  kernelHeight: number;
+  kernelWidth: number;
+  strideH: number;
+  strideW: number;
+  padTop: number;
+  padLeft: number;
+  dilationH: number;
+  dilationW: number;
+}
+
+export interface GemmParams {
+  batch: number;
+  m: number;
+  n: number;
+  k: number;
+  /** a is stored k x m (read transposed) when true. */
+  transA: boolean;
+  /** b is stored n x k (read transposed) when true. */
+  transB: boolean;
+  aOffset: number;
+  bOffset: number;
+  /** Elements between consecutive batch matrices; 0 broadcasts one matrix over the batch. */
+  aBatchStride: number;
+  bBatchStride: number;
+  /** out = alpha * a @ b + beta * out */
+  alpha: number;
+  beta: number;
+}
+
+export interface AdamParams {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** L2 penalty added to the gradient (Adam) */
+  weightDecay: number;
+  /** Decoupled decay applied to the weights (AdamW) */
+  decoupledWeightDecay: number;
+  step: number;
+  amsgrad: boolean;
+  maximize: boolean;
+}
+
+export interface Backend {
+  readonly name: string;
+
+  fill(out: TypedArray, value: number): void;
+  /** Strided copy with dtype conversion; `src` and `dst` have the same shape. */
+  copy(src: StridedView, dst: StridedView): void;
+  unary(op: UnaryOp, x: StridedView, out: TypedArray): void;
+  scalar(op: ScalarOp, x: StridedView, a: number, b: number, out: TypedArray): void;
+  /** `a` and `b` are already broadcast to the output shape (stride 0 on broadcast dims). */
+  binary(op: BinaryOp, a: StridedView, b: StridedView, out: TypedArray): void;
+  where(cond: StridedView, a: StridedView, b: StridedView, out: TypedArray): void;
+
+  /** Reduces contiguous `x` viewed as [outer, size, inner] over the middle axis. */
+  reduce(op: ReduceOp, x: TypedArray, outer: number, size: number, inner: number, out: TypedArray): void;
+  argReduce(op: ArgReduceOp, x: TypedArray, outer: number, size: number, inner: number, values: TypedArray, indices: Int32Array): void;
+  /** Row-wise (log-)softmax of contiguous `x` viewed as [outer, size, inner] along the middle axis. */
+  softmax(x: TypedArray, outer: number, size: number, inner: number, log: boolean, out: TypedArray): void;
+  /** Stable sort of each row of [rows, cols]. */
+  sort(x: TypedArray, rows: number, cols: number, descending: boolean, values: TypedArray, indices: Int32Array): void;
+
+  gemm(a: TypedArray, b: TypedArray, out: TypedArray, p: GemmParams): void;
+
+  /** index_select: out[o, i, j] = x[o, index[i], j] with x viewed as [outer, size, inner]. */
+  gather(x: TypedArray, index: Int32Array, outer: number, size: number, inner: number, indexSize: number, out: TypedArray): void;
+  /** index_add (the adjoint of gather): out[o, index[i], j] += src[o, i, j]. */
+  scatterAdd(src: TypedArray, index: Int32Array, outer: number, size: number, inner: number, indexSize: number, out: TypedArray): void;
+  /** torch.gather along the middle axis: out[o, i, j] = x[o, index[o, i, j], j]; index is [outer, indexSize, inner]. */
+  gatherAlong(x: TypedArray, index: Int32Array, outer: number, size: number, inner: number, indexSize: number, out: TypedArray): void;
+  /** Adjoint of gatherAlong: out[o, index[o, i, j], j] += src[o, i, j]. */
+  scatterAddAlong(src: TypedArray, index: Int32Array, outer: number, size: number, inner: number, indexSize: number, out: TypedArray): void;
+
+  conv2d(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: Conv2dGeometry): void;
+  conv2dBackwardInput(gradOut: TypedArray, w: TypedArray, gradIn: TypedArray, g: Conv2dGeometry): void;
+  /** Accumulates into gradWeight (callers zero it first). */
+  conv2dBackwardWeight(gradOut: TypedArray, x: TypedArray, gradWeight: TypedArray, g: Conv2dGeometry): void;
+
+  maxPool2d(x: TypedArray, out: TypedArray, argmax: Int32Array, g: Pool2dGeometry): void;
+  maxPool2dBackward(gradOut: TypedArray, argmax: Int32Array, gradIn: TypedArray, g: Pool2dGeometry): void;
+  avgPool2d(x: TypedArray, out: TypedArray, g: Pool2dGeometry, countIncludePad: boolean, divisorOverride: number): void;
+  avgPool2dBackward(gradOut: TypedArray, gradIn: TypedArray, g: Pool2dGeometry, countIncludePad: boolean, divisorOverride: number): void;
+  adaptiveAvgPool2d(x: TypedArray, out: TypedArray, g: Pool2dGeometry): void;
+  adaptiveAvgPool2dBackward(gradOut: TypedArray, gradIn: TypedArray, g: Pool2dGeometry): void;
+
+  sgdStep(param: TypedArray, grad: TypedArray, momentumBuffer: TypedArray | null, p: { lr: number; momentum: number; dampening: number; nesterov: boolean; weightDecay: number; maximize: boolean; firstStep: boolean }): void;
+  adamStep(param: TypedArray, grad: TypedArray, expAvg: TypedArray, expAvgSq: TypedArray, maxExpAvgSq: TypedArray | null, p: AdamParams): void;
+  rmspropStep(param: TypedArray, grad: TypedArray, squareAvg: TypedArray, momentumBuffer: TypedArray | null, gradAvg: TypedArray | null, p: { lr: number; alpha: number; eps: number; momentum: number; centered: boolean; weightDecay: number; maximize: boolean }): void;
+}

@@ -1,0 +1,14 @@
+export { Tensor } from "./tensor/tensor.js";
+export type { NestedArray } from "./tensor/tensor.js";
+export type { DType, TypedArray } from "./tensor/dtype.js";
+export {
+  tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint, randperm,
+} from "./tensor/creation.js";
+export type { TensorOptions, RandomOptions } from "./tensor/creation.js";
+export { Generator, manualSeed } from "./random/generator.js";
+export { noGrad, enableGrad, isGradEnabled } from "./autograd/grad-mode.js";
+export * as autograd from "./autograd/index.js";
+export { cat, stack, split, chunk } from "./ops/join.js";
+export { where } from "./ops/elementwise.js";
+export { matmul, mm, bmm } from "./ops/matmul.js";
+export { backend, setBackend, getBackend, jsBackend } from "./backend/index.js";

@@ -1,0 +1,49 @@
+import { Tensor } from "../tensor/tensor.js";
+import type { DType } from "../tensor/dtype.js";
+import { promoteWithScalar } from "../tensor/dtype.js";
+import { broadcastStrides, formatShape, numel, sameShape } from "../tensor/shape.js";
+import type { StridedView } from "../backend/backend.js";
+
+/** A view of `t` read as if it had the (broadcast) `shape`. */
+export function broadcastView(t: Tensor, shape: readonly number[]): StridedView {
+  if (sameShape(t.shape, shape)) return t;
+  return { data: t.data, shape, strides: broadcastStrides(t.shape, t.strides, shape), offset: t.offset };
+}
+
+/** Lifts a JS number to a 0-d tensor whose dtype follows PyTorch's scalar promotion against `like`. */
+export function asTensor(x: Tensor | number | boolean, like: Tensor): Tensor {
+  if (x instanceof Tensor) return x;
+  const v = typeof x === "boolean" ? Number(x) : x;
+  return Tensor.scalar(v, typeof x === "boolean" ? like.dtype : promoteWithScalar(like.dtype, v));
+}
+
+/**
+ * Sums a broadcast gradient back down to `shape`: over the leading dims broadcasting added, and
+ * over dims where `shape` has 1 but the gradient does not.
+ */
+export function sumToShape(grad: Tensor, shape: readonly number[]): Tensor {
+  if (sameShape(grad.shape, shape)) return grad;
+  const lead = grad.ndim - shape.length;
+  const dims: number[] = [];
+  for (let i = 0; i < grad.ndim; i++) {
+    if (i < lead || (shape[i - lead] === 1 && grad.shape[i] !== 1)) dims.push(i);
+  }
+  const summed = dims.length > 0 ? grad.sum(dims, true) : grad;
+  return summed.reshape([...shape]);
+}
+
+export function checkSameNumel(shape: readonly number[], target: readonly number[], op: string): void {
+  if (numel(shape) !== numel(target)) {
+    throw new RangeError(`${op}: shape ${formatShape(target)} is invalid for input of size ${numel(shape)} (shape ${formatShape(shape)})`);
+  }
+}
+
+export function requireFloating(t: Tensor, op: string): void {
+  if (t.dtype !== "float32" && t.dtype !== "float64") {
+    throw new TypeError(`${op}: expected a floating-point tensor, got ${t.dtype}`);
+  }
+}
+
+export function floatResultType(dtype: DType): DType {
+  return dtype === "float64" ? "float64" : "float32";
+}
