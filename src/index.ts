@@ -3,6 +3,7 @@ export type { NestedArray } from "./tensor/tensor.js";
 export type { DType, TypedArray } from "./tensor/dtype.js";
 export {
   tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint, randperm,
+  randLike, randnLike, randintLike,
 } from "./tensor/creation.js";
 export type { TensorOptions, RandomOptions } from "./tensor/creation.js";
 export { Generator, manualSeed } from "./random/generator.js";
@@ -12,3 +13,8 @@ export { cat, stack, split, chunk } from "./ops/join.js";
 export { where } from "./ops/elementwise.js";
 export { matmul, mm, bmm } from "./ops/matmul.js";
 export { backend, setBackend, getBackend, jsBackend } from "./backend/index.js";
+export * as F from "./nn/functional/index.js";
+export * as optim from "./optim/index.js";
+export * as nn from "./nn/index.js";
+export * as io from "./io/index.js";
+export * as vision from "./vision/index.js";

@@ -47,8 +47,9 @@ export function runBackward(root: Tensor, gradient: Tensor): void {
       if (!grad) continue;
       grads.delete(node);
       if (node.gradFn === null || node.retainsGrad) {
-        // A fresh tensor, never an alias of a gradient that flows elsewhere, so `grad.zero_()` is safe.
-        node.grad = node.grad ? node.grad.add(grad) : grad.to(node.dtype, { copy: true });
+        // A fresh tensor of the node's dtype, never an alias of a gradient that flows elsewhere, so
+        // `grad.zero_()` is safe and accumulation never widens a float32 gradient to float64.
+        node.grad = node.grad ? node.grad.add(grad).to(node.dtype) : grad.to(node.dtype, { copy: true });
       }
       if (node.gradFn === null) continue;
       const inputGrads = node.gradFn.backward(grad);

@@ -1,10 +1,13 @@
 import type { Backend } from "./backend.js";
 import { jsBackend } from "./js/index.js";
+import { nativeBackend } from "./native/index.js";
 
 export type { Backend, StridedView, Conv2dGeometry, Pool2dGeometry, GemmParams, UnaryOp, BinaryOp, ScalarOp, ReduceOp } from "./backend.js";
 export { jsBackend } from "./js/index.js";
+export { nativeBackend } from "./native/index.js";
 
-let active: Backend = jsBackend;
+/** The compiled core when it is built, unless LANTERN_BACKEND=js asks for the reference backend. */
+let active: Backend = process.env.LANTERN_BACKEND === "js" ? jsBackend : nativeBackend ?? jsBackend;
 
 /** The backend every op runs on. */
 export function getBackend(): Backend {

@@ -1,11 +1,11 @@
 import { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
-import { isFloating, promoteTypes } from "../tensor/dtype.js";
+import { isFloating, promoteTypes, promoteWithScalar } from "../tensor/dtype.js";
 import { broadcastShapes } from "../tensor/shape.js";
 import { getBackend } from "../backend/index.js";
 import type { BinaryOp, ScalarOp, UnaryOp } from "../backend/backend.js";
 import { record } from "../autograd/node.js";
-import { asTensor, broadcastView, floatResultType, sumToShape } from "./util.js";
+import { asTensor, broadcastView, floatResultType, resultType, sumToShape } from "./util.js";
 
 type Operand = Tensor | number | boolean;
 
@@ -22,8 +22,16 @@ const FLOAT_RESULT = new Set<UnaryOp>([
 ]);
 const BOOL_RESULT = new Set<UnaryOp>(["logicalNot", "isnan", "isinf"]);
 
+/** Piecewise-constant ops: PyTorch defines their gradient as zero (not as missing). */
+const zeroGrad = (g: Tensor) => Tensor.zeros(g.shape, g.dtype);
+
 /** Derivative of each unary op, from its input x, output y and upstream gradient g. */
 const UNARY_GRAD: Partial<Record<UnaryOp, (g: Tensor, x: Tensor, y: Tensor) => Tensor>> = {
+  sign: zeroGrad,
+  floor: zeroGrad,
+  ceil: zeroGrad,
+  round: zeroGrad,
+  trunc: zeroGrad,
   neg: (g) => g.neg(),
   abs: (g, x) => g.mul(x.sign()),
   exp: (g, _x, y) => g.mul(y),
@@ -65,13 +73,16 @@ export function unary(op: UnaryOp, x: Tensor): Tensor {
 }
 
 export function scalarOp(op: ScalarOp, x: Tensor, a: number, b = 0): Tensor {
-  const dtype = isFloating(x.dtype) || Number.isInteger(a) ? (x.dtype === "bool" ? "int32" : x.dtype) : "float32";
+  // Unbounded clamp sides take no part in promotion: an int32 tensor clamped to [-2, +inf) stays int32.
+  const scalars = op === "clamp" ? [a, b].filter(Number.isFinite) : [a];
+  const dtype = scalars.reduce<DType>((d, s) => promoteWithScalar(d, s), x.dtype);
   const y = Tensor.empty(x.shape, dtype);
   getBackend().scalar(op, x, a, b, y.data);
   return record(y, op, [x], (g) => {
     switch (op) {
       case "powScalar": return [a === 0 ? g.mul(0) : g.mul(x.pow(a - 1)).mul(a)];
-      case "leakyRelu": return [g.mul(where(x.gt(0), 1, a))];
+      // Scaling g itself keeps its dtype: a where() of two JS numbers would be float32.
+      case "leakyRelu": return [where(x.gt(0), g, g.mul(a))];
       case "elu": return [g.mul(where(x.gt(0), 1, y.add(a)))];
       case "clamp": return [g.mul(x.ge(a).logicalAnd(x.le(b)))];
       case "rsubScalar": return [g.neg()];
@@ -118,11 +129,16 @@ function binaryGrad(op: BinaryOp, g: Tensor, a: Tensor, b: Tensor, y: Tensor): [
 export function binary(op: BinaryOp, aIn: Operand, bIn: Operand): Tensor {
   const a = aIn instanceof Tensor ? aIn : asTensor(aIn, bIn as Tensor);
   const b = asTensor(bIn, a);
-  let dtype = promoteTypes(a.dtype, b.dtype);
+  let dtype = resultType(a, b);
   if (COMPARISONS.has(op)) dtype = "bool";
-  else if ((op === "div" || op === "pow" || op === "atan2") && !isFloating(dtype)) {
+  else if (dtype === "bool" && (op === "add" || op === "mul")) {
+    // Two bool operands stay bool, as in PyTorch: + is logical or, * logical and.
+    return binaryKernel(op === "add" ? "logicalOr" : "logicalAnd", a, b, "bool");
+  } else if (dtype === "bool" && (op === "sub" || op === "pow" || op === "remainder")) {
+    throw new TypeError(`${op}: not supported for two bool tensors${op === "sub" ? " (use logicalXor)" : ""}`);
+  } else if ((op === "div" || op === "pow" || op === "atan2") && !isFloating(dtype)) {
     dtype = op === "pow" && (b.dtype === "int32" || b.dtype === "bool") ? dtype : "float32";
-  } else if (dtype === "bool" && op !== "maximum" && op !== "minimum") dtype = "int32";
+  }
   const y = binaryKernel(op, a, b, dtype);
   if (!isFloating(dtype)) return y;
   return record(y, op, [a, b], (g) => {
@@ -135,7 +151,7 @@ export function binary(op: BinaryOp, aIn: Operand, bIn: Operand): Tensor {
 export function where(cond: Tensor, aIn: Operand, bIn: Operand): Tensor {
   const a = aIn instanceof Tensor ? aIn : bIn instanceof Tensor ? asTensor(aIn, bIn) : Tensor.scalar(Number(aIn), Number.isInteger(aIn) && Number.isInteger(bIn) ? "int32" : "float32");
   const b = asTensor(bIn, a);
-  const dtype = promoteTypes(a.dtype, b.dtype);
+  const dtype = resultType(a, b);
   const shape = broadcastShapes(broadcastShapes(cond.shape, a.shape, "where"), b.shape, "where");
   const out = Tensor.empty(shape, dtype);
   getBackend().where(broadcastView(cond, shape), broadcastView(a, shape), broadcastView(b, shape), out.data);

@@ -31,7 +31,12 @@ export function indexSelect(t: Tensor, dim: number, index: Tensor): Tensor {
 /** Out-of-place torch.index_add: base with `src` slices added at `index` along `dim`. */
 export function indexAdd(base: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   const d = normalizeDim(dim, base.ndim, "indexAdd");
+  if (index.ndim > 1) throw new RangeError(`indexAdd: index must be 1-D, got shape ${formatShape(index.shape)}`);
   const idx = asIndex(index, "indexAdd");
+  const expected = base.ndim === 0 ? [] : base.shape.map((s, i) => (i === d ? idx.numel : s));
+  if (!numelEquals(src.shape, expected)) {
+    throw new RangeError(`indexAdd: source has shape ${formatShape(src.shape)}, expected ${formatShape(expected)} (input ${formatShape(base.shape)} with ${idx.numel} indices along dim ${d})`);
+  }
   const out = base.clone();
   const [outer, size, inner] = around(base.shape, d);
   getBackend().scatterAdd(src.denseData(), idx.denseData() as Int32Array, outer, size, inner, idx.numel, out.data);

@@ -9,6 +9,7 @@ import { slice } from "./views.js";
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new RangeError("cat: expected a non-empty list of tensors");
   const first = tensors[0];
+  if (first.ndim === 0) throw new RangeError("cat: 0-d tensors cannot be concatenated; use stack");
   const d = normalizeDim(dim, first.ndim, "cat");
   let dtype = first.dtype;
   let total = 0;

@@ -76,6 +76,11 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (!isFloating(a.dtype) && !isFloating(b.dtype) && (a.dtype === "bool" || b.dtype === "bool")) {
     throw new TypeError(`matmul: bool tensors are not supported`);
   }
+  // Checked here so the message names the shapes the caller passed, not the unsqueezed 2-D ones.
+  const inner = b.ndim === 1 ? b.shape[0] : b.shape[b.ndim - 2];
+  if (a.shape[a.ndim - 1] !== inner) {
+    throw new RangeError(`matmul: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} cannot be multiplied (inner dimensions ${a.shape[a.ndim - 1]} and ${inner})`);
+  }
   const a2 = a.ndim === 1 ? a.unsqueeze(0) : a;
   const b2 = b.ndim === 1 ? b.unsqueeze(1) : b;
   let out = batchedMatmul(a2, b2, "matmul");

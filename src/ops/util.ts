@@ -1,6 +1,6 @@
 import { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
-import { promoteWithScalar } from "../tensor/dtype.js";
+import { isFloating, promoteTypes, promoteWithScalar } from "../tensor/dtype.js";
 import { broadcastStrides, formatShape, numel, sameShape } from "../tensor/shape.js";
 import type { StridedView } from "../backend/backend.js";
 
@@ -15,6 +15,19 @@ export function asTensor(x: Tensor | number | boolean, like: Tensor): Tensor {
   if (x instanceof Tensor) return x;
   const v = typeof x === "boolean" ? Number(x) : x;
   return Tensor.scalar(v, typeof x === "boolean" ? like.dtype : promoteWithScalar(like.dtype, v));
+}
+
+const category = (dtype: DType) => (isFloating(dtype) ? 2 : dtype === "int32" ? 1 : 0);
+
+/**
+ * torch.result_type of two operands: a 0-d tensor (which is also how a JS number arrives) decides
+ * the type only when its category (bool < integer < floating) is higher than the other operand's,
+ * so float32 [3] * float64 0-d stays float32 while int32 [3] + float64 0-d is float64.
+ */
+export function resultType(a: Tensor, b: Tensor): DType {
+  if ((a.ndim === 0) === (b.ndim === 0)) return promoteTypes(a.dtype, b.dtype);
+  const [dimensioned, zeroDim] = a.ndim === 0 ? [b, a] : [a, b];
+  return category(zeroDim.dtype) > category(dimensioned.dtype) ? zeroDim.dtype : dimensioned.dtype;
 }
 
 /**

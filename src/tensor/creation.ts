@@ -123,8 +123,10 @@ export function linspace(start: number, end: number, steps: number, opts: Tensor
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: steps must be a non-negative integer, got ${steps}`);
   const t = Tensor.empty([steps], opts.dtype ?? "float32");
   const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
-  // Fill symmetrically from both ends, as PyTorch does, so both end points are exact.
-  for (let i = 0; i < steps; i++) t.data[i] = i < steps / 2 ? start + i * delta : end - (steps - 1 - i) * delta;
+  // Fill symmetrically from both ends, as PyTorch does (its halfway is steps / 2 rounded down; one
+  // step gives `start`), so both end points are exact.
+  const halfway = Math.max(1, Math.floor(steps / 2));
+  for (let i = 0; i < steps; i++) t.data[i] = i < halfway ? start + i * delta : end - (steps - 1 - i) * delta;
   return finish(t, opts);
 }
 
@@ -157,11 +159,19 @@ export function randn(shape: ShapeArg, opts: RandomOptions = {}): Tensor {
   return sample(shape, opts, "randn", (g) => g.normal());
 }
 
-/** Integers uniform in [low, high). */
-export function randint(low: number, high: number, shape: ShapeArg, opts: RandomOptions = {}): Tensor {
+/** Integers uniform in [low, high), int32 by default: randint(low, high, shape) or randint(high, shape), as torch.randint. */
+export function randint(high: number, shape: ShapeArg, opts?: RandomOptions): Tensor;
+export function randint(low: number, high: number, shape: ShapeArg, opts?: RandomOptions): Tensor;
+export function randint(a: number, b: number | ShapeArg, c?: ShapeArg | RandomOptions, d: RandomOptions = {}): Tensor {
+  const full = typeof c === "number" || Array.isArray(c);
+  const [low, high, shape, opts] = full ? [a, b as number, c as ShapeArg, d] : [0, a, b as ShapeArg, (c as RandomOptions | undefined) ?? {}];
   if (!(high > low)) throw new RangeError(`randint: high (${high}) must be greater than low (${low})`);
   return sample(shape, { dtype: "int32", ...opts }, "randint", (g) => g.integer(low, high));
 }
+
+export const randLike = (t: Tensor, opts: RandomOptions = {}) => rand(t.shape, { dtype: t.dtype, ...opts });
+export const randnLike = (t: Tensor, opts: RandomOptions = {}) => randn(t.shape, { dtype: t.dtype, ...opts });
+export const randintLike = (t: Tensor, low: number, high: number, opts: RandomOptions = {}) => randint(low, high, t.shape, { dtype: t.dtype, ...opts });
 
 /** A random permutation of 0..n-1 (Fisher-Yates). */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {

@@ -1,9 +1,9 @@
 import type { DType, TypedArray } from "./dtype.js";
-import { allocate, dtypeOfArray, isFloating } from "./dtype.js";
-import { contiguousStrides, formatShape, isContiguous, numel } from "./shape.js";
+import { allocate, dtypeOfArray, isDType, isFloating } from "./dtype.js";
+import { contiguousStrides, formatShape, isContiguous, normalizeDim, numel } from "./shape.js";
 import type { GradFn } from "../autograd/node.js";
 import { runBackward } from "../autograd/backward.js";
-import { isGradEnabled } from "../autograd/grad-mode.js";
+import { isGradEnabled, noGrad } from "../autograd/grad-mode.js";
 import { getBackend } from "../backend/index.js";
 import * as ew from "../ops/elementwise.js";
 import * as rd from "../ops/reduce.js";
@@ -76,7 +76,7 @@ export class Tensor {
     return this.shape.length;
   }
   size(dim?: number): number | number[] {
-    return dim === undefined ? [...this.shape] : this.shape[dim < 0 ? dim + this.ndim : dim];
+    return dim === undefined ? [...this.shape] : this.shape[normalizeDim(dim, this.ndim, "size")];
   }
   isContiguous(): boolean {
     return isContiguous(this.shape, this.strides);
@@ -154,6 +154,7 @@ export class Tensor {
   /** Converts to `dtype`; returns `this` when nothing changes unless `copy` is asked. */
   to(dtype: DType, opts: { copy?: boolean } = {}): Tensor {
     if (dtype === this.dtype && !opts.copy) return this;
+    if (!isDType(dtype)) throw new TypeError(`to: unknown dtype "${String(dtype)}" (expected float32, float64, int32 or bool)`);
     const out = Tensor.empty(this.shape, dtype);
     getBackend().copy(this, out);
     if (!isFloating(dtype) || !this.requires || !isGradEnabled()) return out;
@@ -183,21 +184,26 @@ export class Tensor {
   }
   /** Copies `src` (broadcast to this shape, converted to this dtype) into this tensor's storage. */
   copy_(src: Tensor): this {
-    this.checkInPlace("copy_");
-    getBackend().copy(src.expand(this.shape), this);
-    return this;
+    return this.assign("copy_", src);
   }
   add_(other: Operand, alpha = 1): this {
-    return this.copy_(this.add(typeof other === "number" ? other * alpha : alpha === 1 ? other : (other as Tensor).mul(alpha)).detach());
+    return this.assign("add_", () => this.add(typeof other === "number" ? other * alpha : alpha === 1 ? other : (other as Tensor).mul(alpha)));
   }
   sub_(other: Operand): this {
-    return this.copy_(this.sub(other).detach());
+    return this.assign("sub_", () => this.sub(other));
   }
   mul_(other: Operand): this {
-    return this.copy_(this.mul(other).detach());
+    return this.assign("mul_", () => this.mul(other));
   }
   clamp_(min: number, max: number): this {
-    return this.copy_(this.clamp(min, max).detach());
+    return this.assign("clamp_", () => this.clamp(min, max));
+  }
+  /** Writes `value` (computed only once `op` is known to be allowed, and never recorded) into this storage. */
+  private assign(op: string, value: Tensor | (() => Tensor)): this {
+    this.checkInPlace(op);
+    const src = value instanceof Tensor ? value : noGrad(value);
+    getBackend().copy(src.detach().expand(this.shape), this);
+    return this;
   }
 
   // ---- element-wise ----
@@ -205,7 +211,7 @@ export class Tensor {
     return ew.binary("add", this, alpha === 1 || typeof other !== "object" ? (typeof other === "number" ? other * alpha : other) : other.mul(alpha));
   }
   sub(other: Operand): Tensor { return ew.binary("sub", this, other); }
-  rsub(other: Operand): Tensor { return ew.binary("sub", other instanceof Tensor ? other : Tensor.scalar(Number(other), this.dtype === "bool" ? "int32" : this.dtype), this); }
+  rsub(other: Operand): Tensor { return ew.binary("sub", other, this); }
   mul(other: Operand): Tensor { return ew.binary("mul", this, other); }
   div(other: Operand): Tensor { return ew.binary("div", this, other); }
   pow(exponent: Operand): Tensor {

@@ -43,9 +43,10 @@ function col2im(col: Float64Array, channels: number, g: Conv2dGeometry, out: Typ
           const ih = oh * g.strideH - g.padTop + kh * g.dilationH;
           if (ih < 0 || ih >= H) continue;
           const inBase = outOffset + (c * H + ih) * W;
+          const colBase = rowBase + oh * OW;
           for (let ow = 0; ow < OW; ow++) {
             const iw = ow * g.strideW - g.padLeft + kw * g.dilationW;
-            if (iw >= 0 && iw < W) out[inBase + iw] += col[rowBase + ow];
+            if (iw >= 0 && iw < W) out[inBase + iw] += col[colBase + ow];
           }
         }
       }

@@ -69,7 +69,7 @@ function unaryFn(op: UnaryOp): (x: number) => number {
     case "ceil": return Math.ceil;
     case "round": return roundHalfEven;
     case "trunc": return Math.trunc;
-    case "logicalNot": return (x) => (x ? 0 : 1);
+    case "logicalNot": return (x) => (x === 0 ? 1 : 0);
     case "isnan": return (x) => (x !== x ? 1 : 0);
     case "isinf": return (x) => (x === Infinity || x === -Infinity ? 1 : 0);
   }
@@ -122,9 +122,10 @@ function binaryFn(op: BinaryOp): (a: number, b: number) => number {
     case "le": return (a, b) => (a <= b ? 1 : 0);
     case "gt": return (a, b) => (a > b ? 1 : 0);
     case "ge": return (a, b) => (a >= b ? 1 : 0);
-    case "logicalAnd": return (a, b) => (a && b ? 1 : 0);
-    case "logicalOr": return (a, b) => (a || b ? 1 : 0);
-    case "logicalXor": return (a, b) => (!a !== !b ? 1 : 0);
+    // Truth is "not zero", so NaN counts as true, as in PyTorch (JS truthiness would say false).
+    case "logicalAnd": return (a, b) => (a !== 0 && b !== 0 ? 1 : 0);
+    case "logicalOr": return (a, b) => (a !== 0 || b !== 0 ? 1 : 0);
+    case "logicalXor": return (a, b) => ((a !== 0) !== (b !== 0) ? 1 : 0);
     case "reluGrad": return (g, x) => (x > 0 ? g : 0);
     case "relu6Grad": return (g, x) => (x > 0 && x < 6 ? g : 0);
     case "geluGrad":
@@ -262,7 +263,7 @@ export function copy(src: StridedView, dst: StridedView): void {
     return;
   }
   forEachRow(src.shape, [src, dst], (n, [so, d0], [ss, ds]) => {
-    if (toBool) for (let i = 0; i < n; i++) dd[d0 + i * ds] = sd[so + i * ss] ? 1 : 0;
+    if (toBool) for (let i = 0; i < n; i++) dd[d0 + i * ds] = sd[so + i * ss] !== 0 ? 1 : 0;
     else if (toInt) for (let i = 0; i < n; i++) dd[d0 + i * ds] = Math.trunc(sd[so + i * ss]);
     else for (let i = 0; i < n; i++) dd[d0 + i * ds] = sd[so + i * ss];
   });

@@ -41,7 +41,7 @@ export function reduce(op: ReduceOp, x: TypedArray, outer: number, size: number,
         for (let s = 0; s < size; s++) {
           const row = base + s * inner;
           for (let i = 0; i < inner; i++) {
-            if (isAny ? x[row + i] : !x[row + i]) acc[i] = isAny ? 1 : 0;
+            if (isAny ? x[row + i] !== 0 : x[row + i] === 0) acc[i] = isAny ? 1 : 0;
           }
         }
         break;

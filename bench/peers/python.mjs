@@ -1,0 +1,102 @@
+// PyTorch and NumPy from Debian (python3-torch, python3-numpy), the native reference, through ONE
+// persistent torch_peer.py process: the harness sends a JSON line per command and Python times the
+// iterations itself, so neither start-up nor IPC is measured.
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { dirname } from "node:path";
+import { hasAvx512 } from "../machine.mjs";
+
+const PEERS_DIR = dirname(fileURLToPath(import.meta.url));
+/** Debian's interpreter, which has python3-torch: a pyenv or venv python3 on PATH usually lacks it. */
+export const PYTHON = process.env.LANTERN_BENCH_PYTHON ?? (existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3");
+
+/**
+ * The environment of the Python references: one thread everywhere (OpenMP, MKL, OpenBLAS) unless
+ * --threads says otherwise, and OpenBLAS's AVX-512 kernel on CPUs that have it, since Debian's
+ * OpenBLAS 0.3.21 misdetects them as "Prescott" and runs 4.6x slower.
+ */
+export function pythonEnvironment(threads) {
+  const env = { ...process.env, LANTERN_BENCH_THREADS: String(threads) };
+  for (const name of ["OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"]) env[name] = String(threads);
+  if (!process.env.OPENBLAS_CORETYPE && hasAvx512()) {
+    env.OPENBLAS_CORETYPE = "SkylakeX";
+    delete env.OPENBLAS_L2_SIZE;
+  }
+  return env;
+}
+
+let server = null;
+
+/** Starts torch_peer.py once for both peers; rejects with the interpreter's own complaint if it cannot import torch. */
+function start(threads) {
+  server ??= new Promise((resolve, reject) => {
+    const child = spawn(PYTHON, ["torch_peer.py"], { cwd: PEERS_DIR, env: pythonEnvironment(threads), stdio: ["pipe", "pipe", "pipe"] });
+    let stderr = "";
+    const pending = [];
+    child.stderr.on("data", (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+    child.on("error", (error) => reject(new Error(`cannot start ${PYTHON}: ${error.message}`)));
+    child.on("exit", (code) => {
+      const last = stderr.trim().split("\n").pop() ?? "";
+      const error = new Error(`${PYTHON} exited (${code}): ${last}${/torch|numpy/.test(last) ? " (apt-get install python3-torch python3-numpy)" : ""}`);
+      for (const p of pending.splice(0)) p.reject(error);
+      reject(error);
+    });
+    createInterface({ input: child.stdout }).on("line", (line) => pending.shift()?.resolve(JSON.parse(line)));
+    const call = (request) =>
+      new Promise((res, rej) => {
+        pending.push({ resolve: res, reject: rej });
+        child.stdin.write(`${JSON.stringify(request)}\n`);
+      });
+    call({ cmd: "info" }).then((info) => resolve({ child, call, info }), reject);
+  });
+  return server;
+}
+
+async function request(message) {
+  const { call } = await server;
+  const reply = await call(message);
+  if (reply.error) throw new Error(reply.error);
+  return reply;
+}
+
+let handles = 0;
+
+function pythonPeer(id, label, impl) {
+  let current = null;
+  return {
+    id,
+    label,
+    async start({ threads }) {
+      const { info } = await start(threads);
+      return impl === "torch"
+        ? `PyTorch ${info.torch}, ${info.threads} thread(s), BLAS: ${info.blas}`
+        : `NumPy ${info.numpy}, BLAS: ${info.blas}, OPENBLAS_CORETYPE=${info.openblasCoretype ?? "unset"}`;
+    },
+    async setup(workload) {
+      current = `${impl}-${handles++}`;
+      await request({ cmd: "setup", handle: current, impl, workload: workload.kind, params: workload.params });
+      const handle = current;
+      return async (n) => (await request({ cmd: "run", handle, n })).seconds;
+    },
+    async release() {
+      if (current) await request({ cmd: "drop", handle: current });
+      current = null;
+    },
+  };
+}
+
+export const torchPeer = pythonPeer("torch", "PyTorch", "torch");
+export const numpyPeer = pythonPeer("numpy", "NumPy", "numpy");
+
+/** Ends the Python process (the run is over). */
+export async function stopPython() {
+  if (!server) return;
+  try {
+    const { child } = await server;
+    child.stdin.end();
+  } catch {
+    // it never started: nothing to stop
+  }
+}

@@ -1,0 +1,135 @@
+// TensorFlow.js with its two Node CPU backends: "cpu" (plain JavaScript kernels) and "wasm" (XNNPACK
+// compiled to WebAssembly with SIMD; single-threaded in Node, which gives it no SharedArrayBuffer
+// workers). Both are timed in the same process: each run first selects its backend. TF.js is NHWC.
+import { createRequire } from "node:module";
+import { tfjsResnet18, tfjsMobilenetV2 } from "./tfjs-models.mjs";
+
+let tf = null;
+
+async function load() {
+  if (tf) return tf;
+  const require = createRequire(import.meta.url);
+  tf = await import("@tensorflow/tfjs");
+  const wasm = await import("@tensorflow/tfjs-backend-wasm");
+  wasm.setWasmPaths(require.resolve("@tensorflow/tfjs-backend-wasm").replace(/[^/]*$/, ""));
+  return tf;
+}
+
+function randomNormal(shape) {
+  return tf.randomNormal(shape, 0, 1, "float32", 0);
+}
+
+/** 0.5 x (1 + erf(x / sqrt 2)): the exact GELU, which TF.js has no op for. */
+function gelu(x) {
+  return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
+}
+
+function layerNorm(x) {
+  const { mean, variance } = tf.moments(x, -1, true);
+  return tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5)));
+}
+
+/** The pre-LayerNorm block of bench/peers/models.py (LayerNorm's unit scale and zero shift are dropped). */
+function transformerBlock({ batch, sequence, hidden, heads }) {
+  const headDim = hidden / heads;
+  const weights = {
+    qkv: randomNormal([hidden, 3 * hidden]), qkvBias: randomNormal([3 * hidden]),
+    out: randomNormal([hidden, hidden]), outBias: randomNormal([hidden]),
+    up: randomNormal([hidden, 4 * hidden]), upBias: randomNormal([4 * hidden]),
+    down: randomNormal([4 * hidden, hidden]), downBias: randomNormal([hidden]),
+  };
+  const x = randomNormal([batch * sequence, hidden]);
+  const linear = (v, w, b) => tf.add(tf.matMul(v, weights[w]), weights[b]);
+  return () => {
+    const qkv = tf.transpose(tf.reshape(linear(layerNorm(x), "qkv", "qkvBias"), [batch, sequence, 3, heads, headDim]), [2, 0, 3, 1, 4]);
+    const [q, k, v] = tf.unstack(qkv).map((t) => tf.reshape(t, [batch * heads, sequence, headDim]));
+    const attention = tf.softmax(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(headDim)));
+    const context = tf.reshape(tf.transpose(tf.reshape(tf.matMul(attention, v), [batch, heads, sequence, headDim]), [0, 2, 1, 3]), [batch * sequence, hidden]);
+    const h = tf.add(x, linear(context, "out", "outBias"));
+    return tf.add(h, linear(gelu(linear(layerNorm(h), "up", "upBias")), "down", "downBias"));
+  };
+}
+
+function conv({ batch, inChannels, outChannels, size, kernel, groups = 1, backward = false }) {
+  const x = randomNormal([batch, size, size, inChannels]);
+  const depthwise = groups > 1;
+  if (depthwise && groups !== inChannels) throw new Error("only depthwise grouping is supported");
+  const w = depthwise ? randomNormal([kernel, kernel, inChannels, outChannels / inChannels]) : randomNormal([kernel, kernel, inChannels, outChannels]);
+  const b = randomNormal([outChannels]);
+  const forward = (xs, ws) => tf.add(depthwise ? tf.depthwiseConv2d(xs, ws, 1, "same") : tf.conv2d(xs, ws, 1, "same"), b);
+  if (!backward) return () => forward(x, w);
+  const dy = randomNormal([batch, size, size, outChannels]);
+  const grads = tf.grads(forward);
+  return () => grads([x, w], dy);
+}
+
+function lenetStep({ batch }) {
+  const relu = "relu";
+  const model = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 6, kernelSize: 5, padding: "same", activation: relu }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.conv2d({ filters: 16, kernelSize: 5, activation: relu }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 120, activation: relu }),
+      tf.layers.dense({ units: 84, activation: relu }),
+      tf.layers.dense({ units: 10 }),
+    ],
+  });
+  const optimizer = tf.train.momentum(0.01, 0.9);
+  const x = randomNormal([batch, 28, 28, 1]);
+  const labels = tf.oneHot(tf.randomUniform([batch], 0, 10, "int32", 0), 10);
+  return () => optimizer.minimize(() => tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true })), true);
+}
+
+function inference(model, batch) {
+  const x = randomNormal([batch, 224, 224, 3]);
+  return () => model.predict(x);
+}
+
+const BUILDERS = {
+  sgemm: ({ n }) => {
+    const a = randomNormal([n, n]);
+    const b = randomNormal([n, n]);
+    return () => tf.matMul(a, b);
+  },
+  conv,
+  "lenet5-step": lenetStep,
+  resnet18: ({ batch }) => inference(tfjsResnet18(tf), batch),
+  mobilenetV2: ({ batch }) => inference(tfjsMobilenetV2(tf), batch),
+  transformer: transformerBlock,
+};
+
+function tfjsPeer(backendName, label) {
+  let scope = false;
+  return {
+    id: `tfjs-${backendName}`,
+    label,
+    async start() {
+      await load();
+      if (!(await tf.setBackend(backendName))) throw new Error(`backend ${backendName} failed to initialise`);
+      return `TensorFlow.js ${tf.version.tfjs} ${backendName} backend, 1 thread`;
+    },
+    async setup(workload) {
+      const build = BUILDERS[workload.kind];
+      if (!build) throw new Error(`no ${workload.kind} workload`);
+      await tf.setBackend(backendName);
+      if (scope) tf.engine().endScope();
+      tf.engine().startScope();
+      scope = true;
+      const step = build(workload.params);
+      return async (n) => {
+        await tf.setBackend(backendName);
+        for (let i = 0; i < n; i++) tf.dispose(tf.tidy(step));
+      };
+    },
+    release() {
+      if (scope) tf.engine().endScope();
+      scope = false;
+    },
+  };
+}
+
+export const tfjsCpuPeer = tfjsPeer("cpu", "TF.js cpu");
+export const tfjsWasmPeer = tfjsPeer("wasm", "TF.js wasm");

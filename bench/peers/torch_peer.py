@@ -1,0 +1,143 @@
+"""Persistent PyTorch / NumPy peer for `lantern bench`.
+
+One process serves the whole run, so start-up and IPC are never timed: the harness sends one JSON
+object per line on stdin and reads one JSON object per line on stdout.
+  {"cmd": "info"}                                        -> versions, BLAS core, threads
+  {"cmd": "setup", "handle": H, "impl": "torch"|"numpy", "workload": W, "params": {...}}
+  {"cmd": "run", "handle": H, "n": N}                    -> {"seconds": wall time of N iterations}
+  {"cmd": "drop", "handle": H}
+Run it with OPENBLAS_CORETYPE=SkylakeX: Debian's OpenBLAS 0.3.21 reads this CPU as "Prescott" and
+runs its SSE3 kernel, about 4.6x below the AVX-512 one.
+"""
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from models import lenet5, resnet18, mobilenet_v2, TransformerBlock
+
+THREADS = int(os.environ.get("LANTERN_BENCH_THREADS", "1"))
+torch.set_num_threads(THREADS)
+torch.manual_seed(0)
+
+
+def sgemm(impl, n):
+    if impl == "numpy":
+        rng = np.random.default_rng(0)
+        a, b = rng.standard_normal((n, n), dtype=np.float32), rng.standard_normal((n, n), dtype=np.float32)
+        c = np.empty((n, n), dtype=np.float32)
+        return lambda: np.matmul(a, b, out=c)
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    c = torch.empty(n, n)
+    return lambda: torch.mm(a, b, out=c)
+
+
+def conv(batch, in_channels, out_channels, size, kernel, groups=1, backward=False):
+    x = torch.randn(batch, in_channels, size, size, requires_grad=backward)
+    w = torch.randn(out_channels, in_channels // groups, kernel, kernel, requires_grad=backward)
+    b = torch.randn(out_channels, requires_grad=backward)
+    pad = kernel // 2
+    if not backward:
+        def forward():
+            with torch.no_grad():
+                F.conv2d(x, w, b, padding=pad, groups=groups)
+        return forward
+    grad_out = torch.randn(batch, out_channels, size, size)
+
+    def forward_backward():
+        x.grad = w.grad = b.grad = None
+        F.conv2d(x, w, b, padding=pad, groups=groups).backward(grad_out)
+    return forward_backward
+
+
+def lenet_step(batch):
+    model = lenet5()
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    x, y = torch.randn(batch, 1, 28, 28), torch.randint(0, 10, (batch,))
+
+    def step():
+        opt.zero_grad()
+        F.cross_entropy(model(x), y).backward()
+        opt.step()
+    return step
+
+
+def inference(model, shape):
+    model.eval()
+    x = torch.randn(*shape)
+
+    def forward():
+        with torch.no_grad():
+            model(x)
+    return forward
+
+
+def setup(impl, workload, p):
+    if impl == "numpy" and workload != "sgemm":
+        raise ValueError(f"numpy peer has no {workload} workload")
+    if workload == "sgemm":
+        return sgemm(impl, p["n"])
+    if workload == "conv":
+        return conv(p["batch"], p["inChannels"], p["outChannels"], p["size"], p["kernel"], p.get("groups", 1),
+                    p.get("backward", False))
+    if workload == "lenet5-step":
+        return lenet_step(p["batch"])
+    if workload == "resnet18":
+        return inference(resnet18(), (p["batch"], 3, 224, 224))
+    if workload == "mobilenetV2":
+        return inference(mobilenet_v2(), (p["batch"], 3, 224, 224))
+    if workload == "transformer":
+        return inference(TransformerBlock(p["hidden"], p["heads"]), (p["batch"], p["sequence"], p["hidden"]))
+    raise ValueError(f"unknown workload {workload}")
+
+
+def blas_info():
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "threadpoolctl not installed (apt-get install python3-threadpoolctl)"
+    blas = [i for i in threadpool_info() if i.get("user_api") == "blas"]
+    return ", ".join(f"{i.get('internal_api')} {i.get('version')} core {i.get('architecture')}" for i in blas) or "none"
+
+
+def info():
+    return {
+        "torch": torch.__version__, "numpy": np.__version__, "threads": torch.get_num_threads(),
+        "blas": blas_info(), "openblasCoretype": os.environ.get("OPENBLAS_CORETYPE"),
+    }
+
+
+def main():
+    handles = {}
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            cmd = request["cmd"]
+            if cmd == "info":
+                reply = info()
+            elif cmd == "setup":
+                handles[request["handle"]] = setup(request["impl"], request["workload"], request["params"])
+                reply = {}
+            elif cmd == "run":
+                fn = handles[request["handle"]]
+                start = time.perf_counter()
+                for _ in range(request["n"]):
+                    fn()
+                reply = {"seconds": time.perf_counter() - start}
+            elif cmd == "drop":
+                handles.pop(request["handle"], None)
+                reply = {}
+            else:
+                raise ValueError(f"unknown command {cmd}")
+        except Exception as error:  # reported to the harness as this peer's error for the workload
+            reply = {"error": f"{type(error).__name__}: {error}"}
+        sys.stdout.write(json.dumps(reply) + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,41 @@
+// 2-D convolution over NCHW input and OIHW weights, matching the reference backend exactly:
+// conv2d overwrites out, conv2d_backward_input overwrites grad_in, and conv2d_backward_weight
+// accumulates into grad_weight.
+#pragma once
+
+namespace lantern {
+
+struct ConvGeometry {
+  long batch, in_channels, in_height, in_width;
+  long out_channels, kernel_height, kernel_width, out_height, out_width;
+  long stride_h, stride_w, pad_top, pad_left, dilation_h, dilation_w, groups;
+
+  long group_in() const { return in_channels / groups; }
+  long group_out() const { return out_channels / groups; }
+  long patch() const { return group_in() * kernel_height * kernel_width; }
+  long in_plane() const { return in_height * in_width; }
+  long out_plane() const { return out_height * out_width; }
+  // One input channel per group: each output plane is a weighted sum of shifted copies of one
+  // input plane, so direct loops beat GEMM.
+  bool depthwise() const { return group_in() == 1; }
+  // 1x1 kernels with unit stride and no padding: the image itself is the im2col matrix.
+  bool pointwise() const {
+    return kernel_height == 1 && kernel_width == 1 && stride_h == 1 && stride_w == 1 && pad_top == 0 &&
+           pad_left == 0 && out_height == in_height && out_width == in_width;
+  }
+};
+
+void conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g);
+void conv2d_backward_input(const float* grad_out, const float* w, float* grad_in, const ConvGeometry& g);
+void conv2d_backward_weight(const float* grad_out, const float* x, float* grad_weight, const ConvGeometry& g);
+
+// Direct kernels for depthwise geometry (conv_depthwise.cc).
+void depthwise_conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g);
+void depthwise_backward_input(const float* grad_out, const float* w, float* grad_in, const ConvGeometry& g);
+void depthwise_backward_weight(const float* grad_out, const float* x, float* grad_weight, const ConvGeometry& g);
+
+// out[s - begin] for s in [begin, end) of row `patch_index` of one image group's im2col matrix,
+// where image points at the group's first input channel.
+void im2col_row(const float* image, const ConvGeometry& g, long patch_index, long begin, long end, float* out);
+
+}  // namespace lantern

@@ -1,0 +1,25 @@
+// Which SIMD instruction set the kernels use, chosen once at run time from what the CPU reports.
+#pragma once
+
+namespace lantern {
+
+enum class Isa { Scalar, Avx2, Avx512, Neon };
+
+const char* isa_name(Isa isa);
+bool isa_supported(Isa isa);
+// The best supported instruction set, unless set_isa chose another.
+Isa active_isa();
+// Forces a supported instruction set (tests use it to check every code path); false if unsupported.
+bool set_isa(Isa isa);
+
+}  // namespace lantern
+
+// Function attributes for code compiled for one instruction set inside a portable binary.
+#if defined(__x86_64__) || defined(_M_X64)
+#define LANTERN_X86 1
+#define LANTERN_TARGET_AVX2 __attribute__((target("avx2,fma")))
+#define LANTERN_TARGET_AVX512 __attribute__((target("avx512f,avx512dq,avx2,fma")))
+#endif
+#if defined(__aarch64__)
+#define LANTERN_NEON 1
+#endif

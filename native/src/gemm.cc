@@ -1,0 +1,204 @@
+#include "gemm.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+#include "cpu.h"
+#include "pack.h"
+#include "scratch.h"
+#include "thread_pool.h"
+
+namespace lantern {
+
+const MicroKernel& micro_kernel() {
+  switch (active_isa()) {
+#if LANTERN_X86
+    case Isa::Avx512: return avx512_micro_kernel();
+    case Isa::Avx2: return avx2_micro_kernel();
+#endif
+#if LANTERN_NEON
+    case Isa::Neon: return neon_micro_kernel();
+#endif
+    default: return scalar_micro_kernel();
+  }
+}
+
+void pack_transposed(const float* src, long ld, int lines, long kc, int width, float* dst) {
+#if LANTERN_X86
+  if (active_isa() == Isa::Avx2 || active_isa() == Isa::Avx512) {
+    pack_transposed_avx2(src, ld, lines, kc, width, dst);
+    return;
+  }
+#endif
+  // Read along each line a few k steps at a time, so the strided writes stay in L1.
+  constexpr long kStep = 16;
+  for (long pb = 0; pb < kc; pb += kStep) {
+    long pe = std::min(kc, pb + kStep);
+    for (int i = 0; i < lines; ++i) {
+      for (long p = pb; p < pe; ++p) dst[p * width + i] = src[i * ld + p];
+    }
+    for (long p = pb; p < pe; ++p) std::fill(dst + p * width + lines, dst + (p + 1) * width, 0.0f);
+  }
+}
+
+void StridedMatrix::pack_rows(long i0, long mc, long p0, long kc, int mr, float* dst) const {
+  for (long r0 = 0; r0 < mc; r0 += mr, dst += kc * mr) {
+    int rows = static_cast<int>(std::min<long>(mr, mc - r0));
+    const float* src = data_ + (i0 + r0) * rs_ + p0 * cs_;
+    if (rs_ == 1) {
+      // Transposed storage: each k step's rows are already contiguous.
+      for (long p = 0; p < kc; ++p) {
+        std::memcpy(dst + p * mr, src + p * cs_, rows * sizeof(float));
+        std::fill(dst + p * mr + rows, dst + (p + 1) * mr, 0.0f);
+      }
+      continue;
+    }
+    if (cs_ == 1) {
+      pack_transposed(src, rs_, rows, kc, mr, dst);
+      continue;
+    }
+    for (long p = 0; p < kc; ++p) {
+      for (int r = 0; r < rows; ++r) dst[p * mr + r] = src[r * rs_ + p * cs_];
+      std::fill(dst + p * mr + rows, dst + (p + 1) * mr, 0.0f);
+    }
+  }
+}
+
+void StridedMatrix::pack_columns(long p0, long kc, long j0, long nc, int nr, float* dst) const {
+  for (long c0 = 0; c0 < nc; c0 += nr, dst += kc * nr) {
+    int cols = static_cast<int>(std::min<long>(nr, nc - c0));
+    const float* src = data_ + p0 * rs_ + (j0 + c0) * cs_;
+    if (cs_ == 1) {
+      for (long p = 0; p < kc; ++p) {
+        std::memcpy(dst + p * nr, src + p * rs_, cols * sizeof(float));
+        std::fill(dst + p * nr + cols, dst + (p + 1) * nr, 0.0f);
+      }
+      continue;
+    }
+    if (rs_ == 1) {
+      pack_transposed(src, cs_, cols, kc, nr, dst);
+      continue;
+    }
+    for (long p = 0; p < kc; ++p) {
+      for (int j = 0; j < cols; ++j) dst[p * nr + j] = src[p * rs_ + j * cs_];
+      std::fill(dst + p * nr + cols, dst + (p + 1) * nr, 0.0f);
+    }
+  }
+}
+
+void scale_block(float* c, long m, long n, long ldc, float beta) {
+  for (long i = 0; i < m; ++i) {
+    float* row = c + i * ldc;
+    if (beta == 0.0f) std::fill(row, row + n, 0.0f);
+    else for (long j = 0; j < n; ++j) row[j] *= beta;
+  }
+}
+
+namespace {
+
+// The two innermost loops: every micro-tile of an mc x nc block of C from packed A and B blocks.
+void macro_kernel(const MicroKernel& mk, const float* packed_a, const float* packed_b, long mc,
+                  long nc, long kc, float* c, long ldc, float alpha, float beta) {
+  for (long jr = 0; jr < nc; jr += mk.nr) {
+    int cols = static_cast<int>(std::min<long>(mk.nr, nc - jr));
+    for (long ir = 0; ir < mc; ir += mk.mr) {
+      int rows = static_cast<int>(std::min<long>(mk.mr, mc - ir));
+      mk.run(kc, packed_a + ir * kc, packed_b + jr * kc, c + ir * ldc + jr, ldc, alpha, beta, rows, cols);
+    }
+  }
+}
+
+}  // namespace
+
+void gemm_block(const SourceA& a, const SourceB& b, long i0, long j0, long m, long n, long k,
+                float* c, long ldc, float alpha, float beta) {
+  if (m <= 0 || n <= 0) return;
+  c += i0 * ldc + j0;
+  if (k <= 0) {
+    scale_block(c, m, n, ldc, beta);
+    return;
+  }
+  const MicroKernel& mk = micro_kernel();
+  // Equal k blocks: k = 576 as 288 + 288 rather than 512 + 64, which would waste a pass over C.
+  const long k_blocks = (k + mk.kc - 1) / mk.kc;
+  const long kc_max = (k + k_blocks - 1) / k_blocks;
+  const long mc_max = std::min(mk.mc, (m + mk.mr - 1) / mk.mr * mk.mr);
+  if (m <= mk.mc) {
+    // One A block covers every row: pack it once per k block, then stream B through in slices
+    // that fit in L1 (32 KiB) while every micro-kernel reuses them. Packing all of a wide B first
+    // would send it out to L3 and back, which costs as much as the arithmetic when m is small.
+    constexpr long kSliceFloats = 8192;
+    const long nc_max = std::min(std::max<long>(mk.nr, kSliceFloats / kc_max / mk.nr * mk.nr),
+                                 (n + mk.nr - 1) / mk.nr * mk.nr);
+    float* packed_a = scratch(ScratchSlot::PackA, mc_max * kc_max);
+    float* packed_b = scratch(ScratchSlot::PackB, kc_max * nc_max);
+    for (long pc = 0; pc < k; pc += kc_max) {
+      long kc = std::min(kc_max, k - pc);
+      a.pack_rows(i0, m, pc, kc, mk.mr, packed_a);
+      for (long jc = 0; jc < n; jc += nc_max) {
+        long nc = std::min(nc_max, n - jc);
+        b.pack_columns(pc, kc, j0 + jc, nc, mk.nr, packed_b);
+        macro_kernel(mk, packed_a, packed_b, m, nc, kc, c + jc, ldc, alpha, pc == 0 ? beta : 1.0f);
+      }
+    }
+    return;
+  }
+  const long nc_max = std::min(mk.nc, (n + mk.nr - 1) / mk.nr * mk.nr);
+  float* packed_a = scratch(ScratchSlot::PackA, mc_max * kc_max);
+  float* packed_b = scratch(ScratchSlot::PackB, kc_max * nc_max);
+  for (long jc = 0; jc < n; jc += nc_max) {
+    long nc = std::min(nc_max, n - jc);
+    for (long pc = 0; pc < k; pc += kc_max) {
+      long kc = std::min(kc_max, k - pc);
+      b.pack_columns(pc, kc, j0 + jc, nc, mk.nr, packed_b);
+      for (long ic = 0; ic < m; ic += mc_max) {
+        long mc = std::min(mc_max, m - ic);
+        a.pack_rows(i0 + ic, mc, pc, kc, mk.mr, packed_a);
+        macro_kernel(mk, packed_a, packed_b, mc, nc, kc, c + ic * ldc + jc, ldc, alpha, pc == 0 ? beta : 1.0f);
+      }
+    }
+  }
+}
+
+void split_2d(long m, long n, long parts, long* row_parts, long* col_parts) {
+  const MicroKernel& mk = micro_kernel();
+  long max_rows = (m + mk.mr - 1) / mk.mr;
+  long max_cols = (n + mk.nr - 1) / mk.nr;
+  double best = -1;
+  *row_parts = *col_parts = 1;
+  for (long rp = 1; rp <= parts; ++rp) {
+    if (parts % rp != 0) continue;
+    long cp = parts / rp;
+    if (rp > max_rows || cp > max_cols) continue;
+    // Each block packs its own rows of A and columns of B: keep (m / rp + n / cp) smallest.
+    double cost = static_cast<double>(m) / rp + static_cast<double>(n) / cp;
+    if (best < 0 || cost < best) {
+      best = cost;
+      *row_parts = rp;
+      *col_parts = cp;
+    }
+  }
+}
+
+void gemm(const SourceA& a, const SourceB& b, long m, long n, long k, float* c, long ldc,
+          float alpha, float beta) {
+  // Below about a million multiply-adds, waking the pool costs more than it saves.
+  constexpr double kParallelWork = 1 << 20;
+  long threads = num_threads();
+  if (threads == 1 || static_cast<double>(m) * n * k < kParallelWork) {
+    gemm_block(a, b, 0, 0, m, n, k, c, ldc, alpha, beta);
+    return;
+  }
+  const MicroKernel& mk = micro_kernel();
+  long rp, cp;
+  split_2d(m, n, threads, &rp, &cp);
+  long rows = ((m + rp - 1) / rp + mk.mr - 1) / mk.mr * mk.mr;
+  long cols = ((n + cp - 1) / cp + mk.nr - 1) / mk.nr * mk.nr;
+  parallel_for(rp * cp, [&](long t) {
+    long i0 = (t / cp) * rows, j0 = (t % cp) * cols;
+    gemm_block(a, b, i0, j0, std::min(rows, m - i0), std::min(cols, n - j0), k, c, ldc, alpha, beta);
+  });
+}
+
+}  // namespace lantern

@@ -1,0 +1,80 @@
+// Single-precision GEMM in the style of Goto & van de Geijn ("Anatomy of High-Performance Matrix
+// Multiplication", 2008): operands are packed block by block into contiguous micro-panels that a
+// register-blocked micro-kernel streams through. Packing goes through the source interfaces below,
+// so convolution can feed image patches straight into the packed panels (implicit im2col).
+#pragma once
+
+#include <cstddef>
+
+namespace lantern {
+
+// c[0..m) x [0..n) (row stride ldc) = alpha * sum_p a[p*mr + i] * b[p*nr + j] + beta * c, for the
+// m <= mr, n <= nr corner of one micro-tile. beta == 0 overwrites c without reading it.
+using MicroKernelFn = void (*)(long k, const float* a, const float* b, float* c, long ldc,
+                               float alpha, float beta, int m, int n);
+
+struct MicroKernel {
+  int mr, nr;        // register tile
+  long mc, kc, nc;   // cache blocks: A block mc x kc in L2, B panel kc x nr in L1, B block kc x nc in L3
+  MicroKernelFn run;
+  const char* name;
+};
+
+// The micro-kernel of the active instruction set (see cpu.h).
+const MicroKernel& micro_kernel();
+const MicroKernel& scalar_micro_kernel();
+#if defined(__x86_64__) || defined(_M_X64)
+const MicroKernel& avx2_micro_kernel();
+const MicroKernel& avx512_micro_kernel();
+#endif
+#if defined(__aarch64__)
+const MicroKernel& neon_micro_kernel();
+#endif
+
+// The left operand, m x k. pack_rows() writes rows [i0, i0 + mc) x columns [p0, p0 + kc) as
+// ceil(mc / mr) panels of kc x mr (dst[panel][p][r]), zero-filling rows past mc.
+class SourceA {
+ public:
+  virtual ~SourceA() = default;
+  virtual void pack_rows(long i0, long mc, long p0, long kc, int mr, float* dst) const = 0;
+};
+
+// The right operand, k x n. pack_columns() writes rows [p0, p0 + kc) x columns [j0, j0 + nc) as
+// ceil(nc / nr) panels of kc x nr (dst[panel][p][j]), zero-filling columns past nc.
+class SourceB {
+ public:
+  virtual ~SourceB() = default;
+  virtual void pack_columns(long p0, long kc, long j0, long nc, int nr, float* dst) const = 0;
+};
+
+// A dense matrix whose element (row, col) sits at data[row * row_stride + col * col_stride]; a
+// transposed operand is the same memory with the strides swapped.
+class StridedMatrix final : public SourceA, public SourceB {
+ public:
+  StridedMatrix(const float* data, long row_stride, long col_stride)
+      : data_(data), rs_(row_stride), cs_(col_stride) {}
+  void pack_rows(long i0, long mc, long p0, long kc, int mr, float* dst) const override;
+  void pack_columns(long p0, long kc, long j0, long nc, int nr, float* dst) const override;
+
+ private:
+  const float* data_;
+  long rs_, cs_;
+};
+
+// c[i0.., j0..] block of size m x n of  c = alpha * A B + beta * c  on the calling thread, where c
+// points at element (0, 0) of the whole product.
+void gemm_block(const SourceA& a, const SourceB& b, long i0, long j0, long m, long n, long k,
+                float* c, long ldc, float alpha, float beta);
+
+// The whole m x n product, split into blocks across the thread pool when it is large enough.
+void gemm(const SourceA& a, const SourceB& b, long m, long n, long k, float* c, long ldc,
+          float alpha, float beta);
+
+// How many row and column blocks to cut an m x n product into so that `parts` threads share it
+// with the least packing overhead; rows are cut at multiples of mr and columns of nr.
+void split_2d(long m, long n, long parts, long* row_parts, long* col_parts);
+
+// Scales an m x n block by beta (beta == 0 writes zeros, so NaN garbage never survives).
+void scale_block(float* c, long m, long n, long ldc, float beta);
+
+}  // namespace lantern

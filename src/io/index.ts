@@ -1,0 +1,4 @@
+/** lt.io: reading and writing tensors and model checkpoints. */
+export { loadSafetensors, loadSafetensorsWithMetadata, readSafetensorsHeader, saveSafetensors, serializeSafetensors, SafetensorsError } from "./safetensors.js";
+export type { SafetensorsEntry, SafetensorsHeader } from "./safetensors.js";
+export { saveModel, loadModel } from "./model.js";

@@ -1,0 +1,3 @@
+/** lt.nn: modules and layers; `functional` (also lt.F) holds the stateless ops they call. */
+export * from "./modules/index.js";
+export * as functional from "./functional/index.js";

@@ -1,0 +1,11 @@
+export { Optimizer } from "./optimizer.js";
+export type { HyperParameters, ParamGroup, ParamGroupSpec, Params } from "./optimizer.js";
+export { SGD } from "./sgd.js";
+export type { SGDOptions, SGDHyperParameters } from "./sgd.js";
+export { Adam, AdamW } from "./adam.js";
+export type { AdamOptions, AdamWOptions, AdamHyperParameters } from "./adam.js";
+export { RMSprop } from "./rmsprop.js";
+export type { RMSpropOptions, RMSpropHyperParameters } from "./rmsprop.js";
+export { flattenStateDict, unflattenStateDict } from "./state-dict.js";
+export type { OptimizerStateDict, LoadableOptimizerStateDict, SchedulerStateDict, ParamState, SavedParamGroup, JsonValue } from "./state-dict.js";
+export * as lrScheduler from "./lr-scheduler/index.js";

@@ -1,0 +1,12 @@
+export { LRScheduler } from "./lr-scheduler.js";
+export type { Scheduler, AnyOptimizer } from "./lr-scheduler.js";
+export { StepLR, MultiStepLR, ExponentialLR } from "./step-lr.js";
+export type { StepLROptions, MultiStepLROptions, ExponentialLROptions } from "./step-lr.js";
+export { CosineAnnealingLR } from "./cosine-annealing-lr.js";
+export type { CosineAnnealingLROptions } from "./cosine-annealing-lr.js";
+export { LinearLR } from "./linear-lr.js";
+export type { LinearLROptions } from "./linear-lr.js";
+export { OneCycleLR } from "./one-cycle-lr.js";
+export type { OneCycleLROptions } from "./one-cycle-lr.js";
+export { SequentialLR } from "./sequential-lr.js";
+export type { SequentialLROptions } from "./sequential-lr.js";

@@ -1,0 +1,2 @@
+/** lt.vision: image models. */
+export * as models from "./models/index.js";
