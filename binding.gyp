@@ -7,6 +7,7 @@
         "native/src/addon_elementwise.cc",
         "native/src/conv.cc",
         "native/src/conv_depthwise.cc",
+        "native/src/conv_padded.cc",
         "native/src/cpu.cc",
         "native/src/elementwise.cc",
         "native/src/gemm.cc",

@@ -6,6 +6,9 @@
 export const FULL = { rounds: 7, roundSeconds: 0.25, minIterations: 1, budgetSeconds: 12 };
 export const QUICK = { rounds: 3, roundSeconds: 0.05, minIterations: 1, budgetSeconds: 2 };
 
+/** Thrown by a peer's setup for a workload outside its kind (NumPy has no convolution): shown as "-", no note. */
+export class NotApplicable extends Error {}
+
 /** The short reason a peer cannot run: the first line of its error. */
 export function reason(error) {
   const message = error instanceof Error ? error.message : String(error);
@@ -27,8 +30,8 @@ function median(values) {
 }
 
 /**
- * Measures one workload on every started peer. Returns {peerId: {seconds, rounds, iterations,
- * spread} | {error}}. `spread` is (max - min) / median over the rounds.
+ * Measures one workload on every started peer. Returns {peerId: {seconds (the median), best,
+ * rounds, iterations, spread} | {error} | {skipped}}. `spread` is (max - min) / median over the rounds.
  */
 export async function measureWorkload(workload, peers, mode, log) {
   const contenders = [];
@@ -43,6 +46,11 @@ export async function measureWorkload(workload, peers, mode, log) {
       // The first call compiles, allocates and fills caches. A contender that takes seconds per
       // iteration (TF.js cpu) is warm after it; a faster one warms up for about a round more.
       let estimate = await time(run, 1);
+      if (estimate > mode.budgetSeconds) {
+        // One iteration outlasts the whole budget (TF.js cpu and jax-js convolutions): the first run is the sample.
+        contenders.push({ peer, run, iterations: 1, rounds: 1, samples: [estimate], cold: true });
+        continue;
+      }
       if (estimate < mode.budgetSeconds / 4) {
         estimate = await time(run, 1);
         if (estimate < mode.roundSeconds) estimate = await time(run, Math.ceil(mode.roundSeconds / estimate));
@@ -51,6 +59,11 @@ export async function measureWorkload(workload, peers, mode, log) {
       const rounds = Math.max(1, Math.min(mode.rounds, Math.floor(mode.budgetSeconds / (estimate * iterations))));
       contenders.push({ peer, run, iterations, rounds, samples: [] });
     } catch (error) {
+      await peer.release?.(workload);
+      if (error instanceof NotApplicable) {
+        results[peer.id] = { skipped: reason(error) };
+        continue;
+      }
       results[peer.id] = { error: reason(error) };
       log(`  ${peer.id}: ${reason(error)}`);
     }
@@ -75,7 +88,8 @@ export async function measureWorkload(workload, peers, mode, log) {
     }
     const seconds = median(c.samples);
     const spread = (Math.max(...c.samples) - Math.min(...c.samples)) / seconds;
-    results[c.peer.id] = { seconds, rounds: c.samples.length, iterations: c.iterations, spread };
+    const best = Math.min(...c.samples);
+    results[c.peer.id] = { seconds, best, rounds: c.samples.length, iterations: c.iterations, spread, ...(c.cold ? { cold: true } : {}) };
     log(`  ${c.peer.id.padEnd(12)} ${formatValue(workload, seconds).padStart(9)} ${workload.metric}  (${c.samples.length}x${c.iterations}, spread ${(spread * 100).toFixed(0)}%)`);
   }
   return results;
@@ -83,8 +97,8 @@ export async function measureWorkload(workload, peers, mode, log) {
 
 /** The number shown for a time: GFLOP/s when the workload counts FLOPs, else milliseconds. */
 export function formatValue(workload, seconds) {
-  if (workload.metric === "GFLOP/s") return (workload.flops / seconds / 1e9).toFixed(1);
-  return (seconds * 1e3).toFixed(seconds < 0.01 ? 2 : 1);
+  const value = workload.metric === "GFLOP/s" ? workload.flops / seconds / 1e9 : seconds * 1e3;
+  return value < 10 ? value.toPrecision(2) : value.toFixed(value < 1000 ? 1 : 0);
 }
 
 /** Peer time / Lantern time: above 1 Lantern is faster (for GFLOP/s rows the same number is Lantern's rate / the peer's). */
@@ -120,12 +134,15 @@ export function buildTable(suite, measured, peers) {
     workload.metric,
     ...peers.map((peer) => {
       const result = results[peer.id];
+      if (result?.skipped) return "-";
       if (!result || result.error) return note(peer, result?.error ?? "not run");
-      const value = formatValue(workload, result.seconds);
+      const value = formatValue(workload, result.seconds) + (result.cold ? "*" : "");
       const r = ratio(results, peer.id);
-      return peer.id === "lantern" || r === undefined ? value : `${value} (${r.toFixed(2)}x)`;
+      return peer.id === "lantern" || r === undefined ? value : `${value} (${r.toFixed(r < 10 ? 2 : r < 100 ? 1 : 0)}x)`;
     }),
     targetVerdict(workload, results),
   ]);
-  return { header, rows, notes };
+  const cold = measured.some(({ results }) => Object.values(results).some((r) => r.cold));
+  const legend = cold ? ["*: a single first run, without warm-up (one iteration takes longer than the round budget)"] : [];
+  return { header, rows, notes, legend };
 }

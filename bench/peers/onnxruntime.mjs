@@ -60,7 +60,11 @@ export const onnxruntimePeer = {
   label: "onnxruntime",
   async start({ threads }) {
     ort = (await import("onnxruntime-node")).default;
-    options = { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all" };
+    // No spinning: with several threads, idle spinning workers would take the CPU from the next contender.
+    options = {
+      intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all",
+      extra: { session: { intra_op: { allow_spinning: "0" } } },
+    };
     const version = ort.env?.versions?.node ?? "";
     return `onnxruntime-node ${version} CPU execution provider, ${threads} intra-op thread(s)`.replace("  ", " ");
   },

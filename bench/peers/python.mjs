@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname } from "node:path";
 import { hasAvx512 } from "../machine.mjs";
+import { NotApplicable } from "../harness.mjs";
 
 const PEERS_DIR = dirname(fileURLToPath(import.meta.url));
 /** Debian's interpreter, which has python3-torch: a pyenv or venv python3 on PATH usually lacks it. */
@@ -34,18 +35,22 @@ function start(threads) {
   server ??= new Promise((resolve, reject) => {
     const child = spawn(PYTHON, ["torch_peer.py"], { cwd: PEERS_DIR, env: pythonEnvironment(threads), stdio: ["pipe", "pipe", "pipe"] });
     let stderr = "";
+    let exited = null;
     const pending = [];
     child.stderr.on("data", (chunk) => (stderr = (stderr + chunk).slice(-4000)));
     child.on("error", (error) => reject(new Error(`cannot start ${PYTHON}: ${error.message}`)));
-    child.on("exit", (code) => {
+    // A write after Python died fails with EPIPE; the exit handler below reports why it died.
+    child.stdin.on("error", () => undefined);
+    child.on("exit", (code, signal) => {
       const last = stderr.trim().split("\n").pop() ?? "";
-      const error = new Error(`${PYTHON} exited (${code}): ${last}${/torch|numpy/.test(last) ? " (apt-get install python3-torch python3-numpy)" : ""}`);
-      for (const p of pending.splice(0)) p.reject(error);
-      reject(error);
+      exited = new Error(`${PYTHON} exited (${code ?? signal}): ${last}${/torch|numpy/.test(last) ? " (apt-get install python3-torch python3-numpy)" : ""}`);
+      for (const p of pending.splice(0)) p.reject(exited);
+      reject(exited);
     });
     createInterface({ input: child.stdout }).on("line", (line) => pending.shift()?.resolve(JSON.parse(line)));
     const call = (request) =>
       new Promise((res, rej) => {
+        if (exited) return rej(exited);
         pending.push({ resolve: res, reject: rej });
         child.stdin.write(`${JSON.stringify(request)}\n`);
       });
@@ -75,20 +80,32 @@ function pythonPeer(id, label, impl) {
         : `NumPy ${info.numpy}, BLAS: ${info.blas}, OPENBLAS_CORETYPE=${info.openblasCoretype ?? "unset"}`;
     },
     async setup(workload) {
+      if (impl === "numpy" && workload.kind !== "sgemm") throw new NotApplicable("NumPy has only the SGEMM workload");
       current = `${impl}-${handles++}`;
       await request({ cmd: "setup", handle: current, impl, workload: workload.kind, params: workload.params });
       const handle = current;
       return async (n) => (await request({ cmd: "run", handle, n })).seconds;
     },
     async release() {
-      if (current) await request({ cmd: "drop", handle: current });
+      const handle = current;
       current = null;
+      // A Python process that died mid-run has nothing left to free; its error is already reported.
+      if (handle) await request({ cmd: "drop", handle }).catch(() => undefined);
     },
   };
 }
 
 export const torchPeer = pythonPeer("torch", "PyTorch", "torch");
 export const numpyPeer = pythonPeer("numpy", "NumPy", "numpy");
+
+/** What torch_peer.py reported at start (versions, BLAS core), or null when it did not start. */
+export async function pythonInfo() {
+  try {
+    return server ? (await server).info : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Ends the Python process (the run is over). */
 export async function stopPython() {

@@ -101,6 +101,11 @@ const BUILDERS = {
   transformer: transformerBlock,
 };
 
+/**
+ * Each setup opens an engine scope that its release closes, freeing the workload's tensors. The two
+ * peers share TF.js's one scope stack; that is sound because the harness sets up every contender of
+ * a workload before releasing any, and releases them all before the next workload.
+ */
 function tfjsPeer(backendName, label) {
   let scope = false;
   return {
@@ -115,13 +120,19 @@ function tfjsPeer(backendName, label) {
       const build = BUILDERS[workload.kind];
       if (!build) throw new Error(`no ${workload.kind} workload`);
       await tf.setBackend(backendName);
-      if (scope) tf.engine().endScope();
       tf.engine().startScope();
       scope = true;
       const step = build(workload.params);
+      const trains = workload.params.backward || workload.kind === "lenet5-step";
       return async (n) => {
         await tf.setBackend(backendName);
-        for (let i = 0; i < n; i++) tf.dispose(tf.tidy(step));
+        try {
+          for (let i = 0; i < n; i++) tf.dispose(tf.tidy(step));
+        } catch (error) {
+          const kernel = /Kernel '(\w+)' not registered/.exec(error.message)?.[1];
+          if (kernel) throw new Error(`cannot ${trains ? "train" : `run ${workload.kind}`} (no ${kernel} kernel)`);
+          throw error;
+        }
       };
     },
     release() {

@@ -219,6 +219,10 @@ void conv2d(const float* x, const float* w, const float* bias, float* out, const
     long n = u / g.groups, gi = u % g.groups;
     const float* image = x + (n * g.in_channels + gi * g.group_in()) * g.in_plane();
     float* c = out + (n * g.out_channels + gi * og) * spatial;
+    if (g.unit_stride() && !g.pointwise()) {
+      padded_conv2d(image, w + gi * og * patch, bias ? bias + gi * og : nullptr, c, g, parallel);
+      return;
+    }
     StridedMatrix weights(w + gi * og * patch, patch, 1);
     StridedMatrix pixels(image, spatial, 1);
     Im2colColumns patches(image, g);
@@ -238,7 +242,7 @@ void conv2d_backward_input(const float* grad_out, const float* w, float* grad_in
     depthwise_backward_input(grad_out, w, grad_in, g);
     return;
   }
-  if (g.stride_h == 1 && g.stride_w == 1) {
+  if (g.unit_stride()) {
     backward_input_as_convolution(grad_out, w, grad_in, g);
     return;
   }

@@ -18,6 +18,7 @@ struct ConvGeometry {
   // One input channel per group: each output plane is a weighted sum of shifted copies of one
   // input plane, so direct loops beat GEMM.
   bool depthwise() const { return group_in() == 1; }
+  bool unit_stride() const { return stride_h == 1 && stride_w == 1; }
   // 1x1 kernels with unit stride and no padding: the image itself is the im2col matrix.
   bool pointwise() const {
     return kernel_height == 1 && kernel_width == 1 && stride_h == 1 && stride_w == 1 && pad_top == 0 &&
@@ -33,6 +34,11 @@ void conv2d_backward_weight(const float* grad_out, const float* x, float* grad_w
 void depthwise_conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g);
 void depthwise_backward_input(const float* grad_out, const float* w, float* grad_in, const ConvGeometry& g);
 void depthwise_backward_weight(const float* grad_out, const float* x, float* grad_weight, const ConvGeometry& g);
+
+// One image group of a unit-stride convolution by way of a zero-padded copy (conv_padded.cc):
+// image, weights, bias and out point at the group's first channel; parallel lets it use the pool.
+void padded_conv2d(const float* image, const float* weights, const float* bias, float* out, const ConvGeometry& g,
+                   bool parallel);
 
 // out[s - begin] for s in [begin, end) of row `patch_index` of one image group's im2col matrix,
 // where image points at the group's first input channel.

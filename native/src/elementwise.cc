@@ -25,7 +25,8 @@ inline double js_max(double a, double b) { return std::isnan(a) || std::isnan(b)
 inline double js_min(double a, double b) { return std::isnan(a) || std::isnan(b) ? NAN : a < b ? a : b; }
 inline double clamp_nan(double x, double lo, double hi) { return std::isnan(x) ? x : js_min(js_max(x, lo), hi); }
 
-double apply(UnaryOp op, double x) {
+// Always inlined: called with a constant op, the switch folds away and the loop stays tight.
+[[gnu::always_inline]] inline double apply(UnaryOp op, double x) {
   switch (op) {
     case UnaryOp::neg: return -x;
     case UnaryOp::abs: return std::fabs(x);
@@ -67,7 +68,7 @@ double apply(UnaryOp op, double x) {
   return x;
 }
 
-double apply(ScalarOp op, double x, double a, double b) {
+[[gnu::always_inline]] inline double apply(ScalarOp op, double x, double a, double b) {
   switch (op) {
     case ScalarOp::powScalar: return a == 2 ? x * x : a == 0.5 ? std::sqrt(x) : std::pow(x, a);
     case ScalarOp::leakyRelu: return x > 0 ? x : x * a;
@@ -80,7 +81,7 @@ double apply(ScalarOp op, double x, double a, double b) {
 }
 
 // For the activation gradients `a` is the upstream gradient and `b` the activation's input.
-double apply(BinaryOp op, double a, double b) {
+[[gnu::always_inline]] inline double apply(BinaryOp op, double a, double b) {
   switch (op) {
     case BinaryOp::add: return a + b;
     case BinaryOp::sub: return a - b;

@@ -130,14 +130,21 @@ void softmax(const float* x, long outer, long size, long inner, bool log, float*
       }
       if (max == -std::numeric_limits<float>::infinity()) max = 0.0f;
       double sum = 0.0;
-      for (long s = 0; s < size; ++s) sum += std::exp(static_cast<double>(in[s * inner]) - max);
       if (log) {
+        for (long s = 0; s < size; ++s) sum += std::exp(static_cast<double>(in[s * inner]) - max);
         double lse = std::log(sum) + max;
         for (long s = 0; s < size; ++s) dst[s * inner] = static_cast<float>(in[s * inner] - lse);
-      } else {
-        double inv = 1.0 / sum;
-        for (long s = 0; s < size; ++s) dst[s * inner] = static_cast<float>(std::exp(static_cast<double>(in[s * inner]) - max) * inv);
+        continue;
       }
+      // Keep each exponential in the output, then scale: one exp per element. expf is within an
+      // ulp or two of the reference's double exp, well inside float32 rounding of the quotient.
+      for (long s = 0; s < size; ++s) {
+        float e = std::exp(in[s * inner] - max);
+        dst[s * inner] = e;
+        sum += e;
+      }
+      float inv = static_cast<float>(1.0 / sum);
+      for (long s = 0; s < size; ++s) dst[s * inner] *= inv;
     }
   });
 }

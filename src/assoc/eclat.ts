@@ -8,8 +8,8 @@ import type { ItemsetSink } from "./sink.js";
  *
  * A tidset is stored either as a sorted list of basket indices or as a bitset, whichever is smaller
  * (a bitset costs nBaskets/32 words whatever its count), in one Int32Array arena per depth that is
- * reused from class to class. Frequent pairs come from one triangular counting pass (Zaki's own
- * shortcut for level 2), so infrequent pairs never cost an intersection.
+ * reused from class to class. Pair counts come from one triangular counting pass (Zaki's own
+ * shortcut for level 2), so no intersection is spent on an infrequent pair, at any depth.
  */
 export function eclat(db: RankedDatabase, minCount: number, maxLength: number, sink: ItemsetSink): void {
   if (db.nItems === 0) return;
@@ -53,6 +53,8 @@ class EclatMiner {
   private readonly words: number;
   /** scratch for a bitset AND before it is known whether the result is kept as a bitset */
   private readonly scratch: Int32Array;
+  /** the tids of the current class member u as a bitset, when u's tidset is a list */
+  private readonly marks: Int32Array;
   private pairCounts: Uint32Array | null = null;
 
   constructor(
@@ -64,6 +66,7 @@ class EclatMiner {
     this.prefix = new Int32Array(db.nItems + 1);
     this.words = Math.ceil((db.offsets.length - 1) / 32);
     this.scratch = new Int32Array(this.words);
+    this.marks = new Int32Array(this.words);
   }
 
   run(): void {
@@ -117,10 +120,15 @@ class EclatMiner {
       let bound = 0;
       for (let v = u + 1; v < level.size; v++) bound += Math.min(level.length[u], level.length[v]);
       child.clear(bound);
+      // a list tidset of u is spread into the marks bitset once, so that each list of v is
+      // intersected with it by bit tests instead of a branchy merge
+      if (!level.isBitset[u]) setMarks(this.marks, level.arena, level.offset[u], level.length[u], -1);
       for (let v = u + 1; v < level.size; v++) {
-        if (depth === 0 && this.pairCounts && this.pairCounts[pairIndex(u, v, level.size)] < this.minCount) continue;
+        // P∪{a,b} cannot be frequent when {a,b} is not: the pair counts rule most candidates out
+        if (this.pairCounts && this.pairCounts[pairIndex(level.item[u], level.item[v], this.db.nItems)] < this.minCount) continue;
         this.intersectInto(level, u, v, child);
       }
+      if (!level.isBitset[u]) setMarks(this.marks, level.arena, level.offset[u], level.length[u], 0);
       if (child.size > 0) this.mineClass(depth + 1, prefixLength + 1);
     }
   }
@@ -143,11 +151,12 @@ class EclatMiner {
       } else {
         length = bitsToList(this.scratch, this.words, out, start);
       }
-    } else if (level.isBitset[u] || level.isBitset[v]) {
-      const [list, bits] = level.isBitset[u] ? [v, u] : [u, v];
-      count = length = filterList(a, level.offset[list], level.length[list], a, level.offset[bits], out, start, this.minCount);
+    } else if (level.isBitset[u]) {
+      count = length = filterList(a, level.offset[v], level.length[v], a, level.offset[u], out, start, this.minCount);
+    } else if (level.isBitset[v]) {
+      count = length = filterList(a, level.offset[u], level.length[u], a, level.offset[v], out, start, this.minCount);
     } else {
-      count = length = mergeLists(a, level.offset[u], level.length[u], a, level.offset[v], level.length[v], out, start, this.minCount);
+      count = length = filterList(a, level.offset[v], level.length[v], this.marks, 0, out, start, this.minCount);
     }
     if (count < this.minCount) return;
     const m = child.size++;
@@ -200,21 +209,11 @@ function filterList(list: Int32Array, lOff: number, lLen: number, bits: Int32Arr
   return n;
 }
 
-/** Sorted-list intersection; gives up (returning a short count) once minCount is out of reach. */
-function mergeLists(a: Int32Array, aOff: number, aLen: number, b: Int32Array, bOff: number, bLen: number, out: Int32Array, outOff: number, minCount: number): number {
-  let i = 0;
-  let j = 0;
-  let n = 0;
-  while (i < aLen && j < bLen) {
-    if (n + Math.min(aLen - i, bLen - j) < minCount) return n;
-    const x = a[aOff + i];
-    const y = b[bOff + j];
-    if (x === y) {
-      out[outOff + n++] = x;
-      i++;
-      j++;
-    } else if (x < y) i++;
-    else j++;
+/** Sets (value -1) or clears (value 0) the words holding the listed tids in `marks`. */
+function setMarks(marks: Int32Array, list: Int32Array, offset: number, length: number, value: number): void {
+  if (value === 0) {
+    for (let k = 0; k < length; k++) marks[list[offset + k] >>> 5] = 0;
+  } else {
+    for (let k = 0; k < length; k++) marks[list[offset + k] >>> 5] |= 1 << (list[offset + k] & 31);
   }
-  return n;
 }

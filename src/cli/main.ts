@@ -2,6 +2,17 @@
 import { Command } from "commander";
 import { reportAndExit } from "./errors.js";
 import { demoCommand } from "./commands/demo.js";
+import { benchCommand } from "./commands/bench.js";
+import { kmeansCommand } from "./commands/kmeans.js";
+import { fcmCommand } from "./commands/fcm.js";
+import { hclustCommand } from "./commands/hclust.js";
+import { pcaCommand } from "./commands/pca.js";
+import { svdCommand } from "./commands/svd.js";
+import { rulesCommand } from "./commands/rules.js";
+import { recommendCommand } from "./commands/recommend.js";
+import { trainCommand } from "./commands/train.js";
+import { evalCommand } from "./commands/eval.js";
+import { experimentCommand } from "./commands/experiment.js";
 import { backend } from "../backend/index.js";
 
 const program = new Command("lantern")
@@ -13,7 +24,13 @@ const program = new Command("lantern")
     process.exit(error.exitCode === 0 ? 0 : 2);
   });
 
-program.addCommand(demoCommand());
+for (const command of [
+  demoCommand(), trainCommand(), evalCommand(), experimentCommand(),
+  kmeansCommand(), fcmCommand(), hclustCommand(), pcaCommand(), svdCommand(), rulesCommand(), recommendCommand(),
+  benchCommand(),
+]) {
+  program.addCommand(command);
+}
 program
   .command("backend")
   .description("print the active compute backend (native or js)")

@@ -1,7 +1,7 @@
 import type { Matrix } from "./matrix.js";
 import { squaredEuclidean } from "./distance.js";
 import type { KMeansRun, KMeansRunOptions } from "./kmeans-common.js";
-import { averageCenters, centerShift, inertia, labelsEqual, relocateEmptyClusters, sumOfSquares } from "./kmeans-common.js";
+import { centerShift, ClusterSums, inertia, iterateUntilConverged } from "./kmeans-common.js";
 
 /**
  * Elkan's k-means (C. Elkan, "Using the triangle inequality to accelerate k-means", ICML 2003):
@@ -14,39 +14,27 @@ export function elkan(X: Matrix, initialCenters: Float64Array, k: number, opts: 
   const { rows: n, cols: d } = X;
   let centers = initialCenters.slice();
   let next = new Float64Array(k * d);
-  const counts = new Float64Array(k);
-  const labels = new Int32Array(n).fill(-1);
-  const previous = labels.slice();
+  const labels = new Int32Array(n);
   const shift = new Float64Array(k);
   const upper = new Float64Array(n);
   const lower = new Float64Array(n * k);
+  const drift = new Float64Array(k);
   let half = halfCenterDistances(centers, k, d);
   let nextCenter = nearestOtherCenter(half, k);
   initBounds(X, centers, k, half, labels, upper, lower);
-  let strict = false;
-  let nIter = 0;
-  while (nIter < opts.maxIter) {
-    nIter++;
-    const state = { centers, half, nextCenter, labels, upper, lower };
-    next.fill(0);
-    counts.fill(0);
-    updateAssignments(X, k, state, next, counts);
-    relocateEmptyClusters(X, centers, next, counts, labels);
-    averageCenters(next, counts, d);
+  const sums = new ClusterSums(k, d);
+  for (let i = 0; i < n; i++) sums.move(X.data, i * d, -1, labels[i]);
+  const bounds = () => ({ centers, half, nextCenter, labels, upper, lower, drift });
+  const step = () => {
+    updateAssignments(X, k, bounds(), sums);
+    sums.centers(X, centers, labels, next);
     centerShift(centers, next, d, shift);
-    shiftBounds(labels, k, shift, upper, lower);
+    shiftBounds(labels, shift, upper, drift);
     half = halfCenterDistances(next, k, d);
     nextCenter = nearestOtherCenter(half, k);
     [centers, next] = [next, centers];
-    if (labelsEqual(labels, previous)) {
-      strict = true;
-      break;
-    }
-    if (sumOfSquares(shift) <= opts.tol) break;
-    previous.set(labels);
-  }
-  // After a tol-based stop the labels lag one step behind the centers: one more assignment pass.
-  if (!strict) updateAssignments(X, k, { centers, half, nextCenter, labels, upper, lower });
+  };
+  const nIter = iterateUntilConverged(labels, shift, opts, step, () => updateAssignments(X, k, bounds()));
   return { labels, centers, inertia: inertia(X, centers, labels), nIter };
 }
 
@@ -58,7 +46,13 @@ interface Bounds {
   nextCenter: Float64Array;
   labels: Int32Array;
   upper: Float64Array;
+  /**
+   * Lower bounds stored lazily: the bound on d(x_i, c_j) is max(lower[i*k+j] - drift[j], 0), where
+   * drift[j] is the total distance center j has moved. Elkan's per-step update l = max(l - shift, 0)
+   * composes to exactly this (shifts are >= 0), without touching n*k bounds every step.
+   */
   lower: Float64Array;
+  drift: Float64Array;
 }
 
 function halfCenterDistances(centers: Float64Array, k: number, d: number): Float64Array {
@@ -104,56 +98,50 @@ function initBounds(X: Matrix, centers: Float64Array, k: number, half: Float64Ar
 }
 
 /**
- * One assignment pass (Elkan's steps 1-3). When `sums`/`counts` are given the assigned samples are
- * accumulated for the center update.
+ * One assignment pass (Elkan's steps 1-3); samples that change cluster are moved in `sums`.
  */
-function updateAssignments(X: Matrix, k: number, s: Bounds, sums?: Float64Array, counts?: Float64Array): void {
+function updateAssignments(X: Matrix, k: number, s: Bounds, sums?: ClusterSums): void {
   const { data, rows: n, cols: d } = X;
-  const { centers, half, nextCenter, labels, upper, lower } = s;
+  const { centers, half, nextCenter, labels, upper, lower, drift } = s;
   for (let i = 0; i < n; i++) {
-    const x = i * d;
-    const lb = i * k;
-    let label = labels[i];
+    const old = labels[i];
+    let label = old;
     let ub = upper[i];
     // Step 2: a center closer than twice the upper bound is the only way the label can change.
-    if (!(nextCenter[label] >= ub)) {
-      let tight = false;
-      for (let j = 0; j < k; j++) {
-        if (j === label || !(ub > lower[lb + j]) || !(ub > half[label * k + j])) continue;
-        if (!tight) {
-          ub = Math.sqrt(squaredEuclidean(data, x, centers, label * d, d));
-          lower[lb + label] = ub;
-          tight = true;
-        }
-        // Elkan's step 3(b): with the tight bound, is center j still a candidate?
-        if (ub > lower[lb + j] || ub > half[label * k + j]) {
-          const dist = Math.sqrt(squaredEuclidean(data, x, centers, j * d, d));
-          lower[lb + j] = dist;
-          if (dist < ub) {
-            label = j;
-            ub = dist;
-          }
+    if (nextCenter[label] >= ub) continue;
+    const x = i * d;
+    const lb = i * k;
+    let tight = false;
+    let row = label * k;
+    for (let j = 0; j < k; j++) {
+      if (j === label || !(ub > half[row + j])) continue;
+      const l = lower[lb + j] - drift[j];
+      const bound = l > 0 ? l : 0;
+      if (!(ub > bound)) continue;
+      if (!tight) {
+        ub = Math.sqrt(squaredEuclidean(data, x, centers, label * d, d));
+        lower[lb + label] = ub + drift[label];
+        tight = true;
+      }
+      // Elkan's step 3(b): with the tight bound, is center j still a candidate?
+      if (ub > bound || ub > half[row + j]) {
+        const dist = Math.sqrt(squaredEuclidean(data, x, centers, j * d, d));
+        lower[lb + j] = dist + drift[j];
+        if (dist < ub) {
+          label = j;
+          row = j * k;
+          ub = dist;
         }
       }
-      labels[i] = label;
-      upper[i] = ub;
     }
-    if (sums && counts) {
-      counts[label] += 1;
-      const c = label * d;
-      for (let t = 0; t < d; t++) sums[c + t] += data[x + t];
-    }
+    labels[i] = label;
+    upper[i] = ub;
+    if (sums && label !== old) sums.move(data, x, old, label);
   }
 }
 
-/** Steps 5-6: moving the centers loosens every bound by the distance its center moved. */
-function shiftBounds(labels: Int32Array, k: number, shift: Float64Array, upper: Float64Array, lower: Float64Array): void {
-  for (let i = 0; i < labels.length; i++) {
-    upper[i] += shift[labels[i]];
-    const lb = i * k;
-    for (let j = 0; j < k; j++) {
-      const v = lower[lb + j] - shift[j];
-      lower[lb + j] = v < 0 ? 0 : v;
-    }
-  }
+/** Steps 5-6: moving the centers loosens each upper bound, and (lazily) each lower bound, by the distance its center moved. */
+function shiftBounds(labels: Int32Array, shift: Float64Array, upper: Float64Array, drift: Float64Array): void {
+  for (let i = 0; i < labels.length; i++) upper[i] += shift[labels[i]];
+  for (let j = 0; j < shift.length; j++) drift[j] += shift[j];
 }

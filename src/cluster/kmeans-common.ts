@@ -17,25 +17,41 @@ export interface KMeansRunOptions {
 }
 
 /**
+ * scikit-learn's k-means loop around one step (assign, recompute centers, write each center's
+ * shift into `shift`): stop when the labels repeat exactly ("strict convergence") or when the
+ * summed squared shift is <= tol. After a tol-based stop or maxIter the labels lag one step behind
+ * the centers, so `reassign` runs once more. Returns the number of steps.
+ */
+export function iterateUntilConverged(labels: Int32Array, shift: Float64Array, opts: KMeansRunOptions, step: () => void, reassign: () => void): number {
+  const previous = new Int32Array(labels.length).fill(-1);
+  let nIter = 0;
+  while (nIter < opts.maxIter) {
+    nIter++;
+    step();
+    if (labelsEqual(labels, previous)) return nIter;
+    if (sumOfSquares(shift) <= opts.tol) break;
+    previous.set(labels);
+  }
+  reassign();
+  return nIter;
+}
+
+/**
  * scikit-learn's data-dependent tolerance: `tol` times the mean per-feature variance of X, so
  * the stopping rule does not depend on the data's scale.
  */
 export function tolerance(X: Matrix, tol: number): number {
   if (tol === 0) return 0;
   const { data, rows, cols } = X;
+  const mean = columnMeans(X);
   let total = 0;
-  for (let j = 0; j < cols; j++) {
-    let mean = 0;
-    for (let i = 0; i < rows; i++) mean += data[i * cols + j];
-    mean /= rows;
-    let v = 0;
-    for (let i = 0; i < rows; i++) {
-      const t = data[i * cols + j] - mean;
-      v += t * t;
+  for (let i = 0; i < data.length; i += cols) {
+    for (let j = 0; j < cols; j++) {
+      const t = data[i + j] - mean[j];
+      total += t * t;
     }
-    total += v / rows;
   }
-  return (total / cols) * tol;
+  return (total / rows / cols) * tol;
 }
 
 /** Column means of X. */
@@ -50,6 +66,43 @@ export function columnMeans(X: Matrix): Float64Array {
 /** Subtracts (sign -1) or adds (sign +1) a row vector from every row, in place. */
 export function shiftRows(data: Float64Array, cols: number, vector: Float64Array, sign: 1 | -1): void {
   for (let i = 0; i < data.length; i += cols) for (let j = 0; j < cols; j++) data[i + j] += sign * vector[j];
+}
+
+/**
+ * Per-cluster sums and counts of the samples under the current labels, kept up to date by moving
+ * only the samples whose label changed (after the first pass most samples keep theirs, so a step
+ * costs O(changes * d) instead of O(n * d)). `centers` turns them into the next centers.
+ */
+export class ClusterSums {
+  readonly sums: Float64Array;
+  readonly counts: Float64Array;
+
+  constructor(readonly k: number, readonly d: number) {
+    this.sums = new Float64Array(k * d);
+    this.counts = new Float64Array(k);
+  }
+
+  /** Moves sample row `x` (an offset into `data`) from cluster `from` (-1: none yet) to `to`. */
+  move(data: Float64Array, x: number, from: number, to: number): void {
+    const d = this.d;
+    if (from >= 0) {
+      this.counts[from] -= 1;
+      for (let t = 0, f = from * d; t < d; t++) this.sums[f + t] -= data[x + t];
+    }
+    this.counts[to] += 1;
+    for (let t = 0, c = to * d; t < d; t++) this.sums[c + t] += data[x + t];
+  }
+
+  /**
+   * The means of the clusters into `out`, after giving each empty cluster the sample farthest
+   * from its old center (measured against `oldCenters`); the running sums stay untouched.
+   */
+  centers(X: Matrix, oldCenters: Float64Array, labels: Int32Array, out: Float64Array): void {
+    out.set(this.sums);
+    const counts = this.counts.slice();
+    relocateEmptyClusters(X, oldCenters, out, counts, labels);
+    averageCenters(out, counts, this.d);
+  }
 }
 
 /**
@@ -121,12 +174,12 @@ export function isSameClustering(a: Int32Array, b: Int32Array, k: number): boole
   return true;
 }
 
-export function labelsEqual(a: Int32Array, b: Int32Array): boolean {
+function labelsEqual(a: Int32Array, b: Int32Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
-export function sumOfSquares(v: Float64Array): number {
+function sumOfSquares(v: Float64Array): number {
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i] * v[i];
   return s;

@@ -35,19 +35,21 @@ export function randomInit(X: Matrix, k: number, rng: Generator): Float64Array {
  * (sum of D^2).
  */
 export function kmeansPlusPlus(X: Matrix, xNorms: Float64Array, k: number, rng: Generator, localTrials = 2 + Math.floor(Math.log(k))): { centers: Float64Array; indices: Int32Array } {
-  const { rows: n, cols: d } = X;
+  const n = X.rows;
   const indices = new Int32Array(k);
   indices[0] = rng.integer(0, n);
-  let closest = squaredDistancesToCenters(X, xNorms, takeRows(X, [indices[0]]), 1);
+  let closest: Float64Array = squaredDistancesToCenters(X, xNorms, takeRows(X, [indices[0]]), 1);
   let potential = sum(closest);
   const cumulative = new Float64Array(n);
   const candidates = new Int32Array(localTrials);
+  // distances[i * localTrials + t]: squared distance of sample i to candidate t, then min'd with closest.
+  const distances = new Float64Array(n * localTrials);
+  let spare: Float64Array = new Float64Array(n);
   for (let c = 1; c < k; c++) {
     let acc = 0;
     for (let i = 0; i < n; i++) cumulative[i] = acc += closest[i];
     for (let t = 0; t < localTrials; t++) candidates[t] = Math.min(searchLeft(cumulative, rng.uniform() * potential), n - 1);
-    // distances[i * localTrials + t]: squared distance of sample i to candidate t.
-    const distances = squaredDistancesToCenters(X, xNorms, takeRows(X, candidates), localTrials);
+    squaredDistancesToCenters(X, xNorms, takeRows(X, candidates), localTrials, distances);
     const potentials = new Float64Array(localTrials);
     for (let i = 0; i < n; i++) {
       const o = i * localTrials;
@@ -60,9 +62,8 @@ export function kmeansPlusPlus(X: Matrix, xNorms: Float64Array, k: number, rng: 
     let best = 0;
     for (let t = 1; t < localTrials; t++) if (potentials[t] < potentials[best]) best = t;
     potential = potentials[best];
-    const nextClosest = new Float64Array(n);
-    for (let i = 0; i < n; i++) nextClosest[i] = distances[i * localTrials + best];
-    closest = nextClosest;
+    for (let i = 0; i < n; i++) spare[i] = distances[i * localTrials + best];
+    [closest, spare] = [spare, closest];
     indices[c] = candidates[best];
   }
   return { centers: takeRows(X, indices), indices };

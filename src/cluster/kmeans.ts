@@ -1,12 +1,12 @@
-import { Tensor } from "../tensor/tensor.js";
-import type { Matrix, MatrixLike } from "./matrix.js";
-import { checkChoice, checkFeatures, checkInteger, checkNumber, fitGenerator, matrixTensor, notFitted, toMatrix } from "./matrix.js";
-import { rowSquaredNorms, squaredEuclidean } from "./distance.js";
+import type { MatrixLike } from "./matrix.js";
+import { checkChoice, checkInteger, checkNumber, fitGenerator, toMatrix } from "./matrix.js";
+import { rowSquaredNorms } from "./distance.js";
 import type { KMeansRun } from "./kmeans-common.js";
-import { columnMeans, inertia, isSameClustering, shiftRows, tolerance } from "./kmeans-common.js";
+import { columnMeans, isSameClustering, shiftRows, tolerance } from "./kmeans-common.js";
 import { kmeansPlusPlus, randomInit } from "./kmeans-init.js";
-import { assignNearest, lloyd } from "./lloyd.js";
+import { lloyd } from "./lloyd.js";
 import { elkan } from "./elkan.js";
+import { CentroidModel } from "./centroid-model.js";
 
 export type KMeansInit = "k-means++" | "random" | MatrixLike;
 export type KMeansAlgorithm = "lloyd" | "elkan";
@@ -25,14 +25,6 @@ export interface KMeansOptions {
   seed?: number;
 }
 
-interface Fitted {
-  labels: Int32Array;
-  centers: Float64Array;
-  inertia: number;
-  nIter: number;
-  features: number;
-}
-
 const ALGORITHMS: readonly KMeansAlgorithm[] = ["lloyd", "elkan"];
 
 /**
@@ -45,18 +37,16 @@ const ALGORITHMS: readonly KMeansAlgorithm[] = ["lloyd", "elkan"];
  * The default algorithm is Elkan, unlike scikit-learn's Lloyd: both give the same iterates, and
  * without a BLAS the triangle-inequality bounds are the faster way to them.
  */
-export class KMeans {
-  readonly nClusters: number;
+export class KMeans extends CentroidModel {
   readonly init: KMeansInit;
   readonly nInit: number | "auto";
   readonly maxIter: number;
   readonly tol: number;
   readonly algorithm: KMeansAlgorithm;
   readonly seed: number | undefined;
-  private fitted: Fitted | null = null;
 
   constructor(opts: KMeansOptions) {
-    this.nClusters = opts.nClusters;
+    super(opts.nClusters, "KMeans");
     this.init = opts.init ?? "k-means++";
     this.nInit = opts.nInit ?? "auto";
     this.maxIter = opts.maxIter ?? 300;
@@ -98,70 +88,6 @@ export class KMeans {
     shiftRows(chosen.centers, m.cols, mean, 1);
     this.fitted = { labels: chosen.labels, centers: chosen.centers, inertia: chosen.inertia, nIter: chosen.nIter, features: m.cols };
     return this;
-  }
-
-  /** Cluster index of each training sample. */
-  get labels(): Int32Array {
-    return this.state("labels").labels;
-  }
-  /** Cluster centers, float64 [nClusters, features]. */
-  get clusterCenters(): Tensor {
-    const s = this.state("clusterCenters");
-    return matrixTensor(s.centers.slice(), this.nClusters, s.features);
-  }
-  /** Sum of squared distances of the training samples to their centers. */
-  get inertia(): number {
-    return this.state("inertia").inertia;
-  }
-  /** Iterations the kept run took. */
-  get nIter(): number {
-    return this.state("nIter").nIter;
-  }
-
-  /** Nearest center of each row of X. */
-  predict(X: MatrixLike): Int32Array {
-    const s = this.state("predict");
-    const m = this.input(X, s, "predict");
-    const labels = new Int32Array(m.rows);
-    assignNearest(m, s.centers, this.nClusters, labels);
-    return labels;
-  }
-
-  fitPredict(X: MatrixLike): Int32Array {
-    return this.fit(X).labels;
-  }
-
-  /** Euclidean distance of each row of X to each center, float64 [samples, nClusters]. */
-  transform(X: MatrixLike): Tensor {
-    const s = this.state("transform");
-    const m = this.input(X, s, "transform");
-    const k = this.nClusters;
-    const out = new Float64Array(m.rows * k);
-    for (let i = 0; i < m.rows; i++) {
-      for (let j = 0; j < k; j++) out[i * k + j] = Math.sqrt(squaredEuclidean(m.data, i * m.cols, s.centers, j * m.cols, m.cols));
-    }
-    return matrixTensor(out, m.rows, k);
-  }
-
-  fitTransform(X: MatrixLike): Tensor {
-    return this.fit(X).transform(X);
-  }
-
-  /** Opposite of the inertia of X under the fitted centers (higher is better), as scikit-learn's `score`. */
-  score(X: MatrixLike): number {
-    const s = this.state("score");
-    return -inertia(this.input(X, s, "score"), s.centers, this.predict(X));
-  }
-
-  private state(what: string): Fitted {
-    if (this.fitted === null) throw notFitted("KMeans", what);
-    return this.fitted;
-  }
-
-  private input(X: MatrixLike, s: Fitted, op: string): Matrix {
-    const m = toMatrix(X, `KMeans.${op}`);
-    checkFeatures(m, s.features, `KMeans.${op}`);
-    return m;
   }
 }
 

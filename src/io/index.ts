@@ -2,3 +2,4 @@
 export { loadSafetensors, loadSafetensorsWithMetadata, readSafetensorsHeader, saveSafetensors, serializeSafetensors, SafetensorsError } from "./safetensors.js";
 export type { SafetensorsEntry, SafetensorsHeader } from "./safetensors.js";
 export { saveModel, loadModel } from "./model.js";
+export { readNumericTable, parseNumericTable, readRatingTriples, parseRatingTriples, TableError } from "./table.js";

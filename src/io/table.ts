@@ -28,6 +28,10 @@ export interface NumericTable {
   /** Row-major values, rows x cols. */
   readonly data: Float64Array;
   readonly delimiter: string;
+  /** The `labelColumn` cells as text (class names, cluster ids...), or null without one. */
+  readonly labels: string[] | null;
+  /** Name of the label column, or null. */
+  readonly labelColumn: string | null;
 }
 
 export interface ReadTableOptions {
@@ -35,8 +39,10 @@ export interface ReadTableOptions {
   delimiter?: string;
   /** Whether the first line names the columns; by default it does when any of its cells is not a number. */
   header?: boolean;
-  /** Keep only these columns, by header name or 1-based position, in this order. */
+  /** Keep only these columns, by header name or 1-based position, in this order (default: all but the label column). */
   columns?: readonly (string | number)[];
+  /** A non-feature column (by name or 1-based position) returned as text in `labels`, never parsed as a number. */
+  labelColumn?: string | number;
 }
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -61,7 +67,10 @@ export function parseNumericTable(text: string, file: string, opts: ReadTableOpt
   const body = hasHeader ? lines.slice(1) : lines;
   if (body.length === 0) throw new TableError(`${file}: the file has a header but no data rows`, file);
   const width = names.length;
-  const keep = selectColumns(names, opts.columns, file);
+  const label = opts.labelColumn === undefined ? -1 : selectColumns(names, [opts.labelColumn], file)[0];
+  const keep = opts.columns === undefined ? names.map((_, i) => i).filter((i) => i !== label) : selectColumns(names, opts.columns, file);
+  if (keep.length === 0) throw new TableError(`${file}: no feature columns (the only column is the label column)`, file);
+  const labels: string[] | null = label < 0 ? null : [];
   const cols = keep.length;
   const data = new Float64Array(body.length * cols);
   body.forEach(({ text: line, number }, r) => {
@@ -73,8 +82,12 @@ export function parseNumericTable(text: string, file: string, opts: ReadTableOpt
     keep.forEach((c, j) => {
       data[r * cols + j] = parseCell(cells[c], file, number, c, names, hasHeader);
     });
+    labels?.push(cells[label].trim());
   });
-  return { file, columns: keep.map((c) => names[c]), hasHeader, rows: body.length, cols, data, delimiter };
+  return {
+    file, columns: keep.map((c) => names[c]), hasHeader, rows: body.length, cols, data, delimiter,
+    labels, labelColumn: label < 0 ? null : names[label],
+  };
 }
 
 /** One rating as read from a file: raw ids as strings. */
@@ -192,8 +205,7 @@ function parseCell(cell: string, file: string, line: number, c: number, names: r
   return Number(text);
 }
 
-function selectColumns(names: readonly string[], wanted: readonly (string | number)[] | undefined, file: string): number[] {
-  if (wanted === undefined) return names.map((_, i) => i);
+function selectColumns(names: readonly string[], wanted: readonly (string | number)[], file: string): number[] {
   if (wanted.length === 0) throw new TableError(`${file}: no columns selected`, file);
   return wanted.map((w) => {
     const byName = typeof w === "string" ? names.indexOf(w) : -1;

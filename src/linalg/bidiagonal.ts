@@ -1,4 +1,6 @@
-import { makeReflector } from "./qr.js";
+import { formQ, makeReflector } from "./qr.js";
+import { transpose } from "./matrix.js";
+import { applyRotationChain, rotateRows } from "./rotations.js";
 
 /**
  * The two phases of the Golub-Kahan-Reinsch SVD (Golub & Reinsch 1970; Golub & Van Loan,
@@ -20,109 +22,108 @@ export interface Bidiagonal {
   tauP: Float64Array;
 }
 
-/** Reduces the row-major m x n matrix `a` (m >= n) in place to A = Q B P^T with B upper bidiagonal. */
+/**
+ * Reduces the row-major m x n matrix `a` (m >= n) in place to A = Q B P^T with B upper bidiagonal.
+ *
+ * The textbook loop reads the trailing matrix four times per step (two passes per reflector). Here
+ * one pass per step applies the left reflector, the right reflector and, on the same rows while they
+ * sit in L1, accumulates the next column's norm and x^T A for x = that column: the next left
+ * reflector is v = x / (alpha - beta), so v^T A follows by scaling once its norm is known. The
+ * arithmetic is the textbook's, reordered; memory is swept once per column instead of four times.
+ */
 export function bidiagonalize(a: Float64Array, m: number, n: number): Bidiagonal {
   const d = new Float64Array(n);
   const e = new Float64Array(Math.max(0, n - 1));
   const tauQ = new Float64Array(n);
   const tauP = new Float64Array(Math.max(0, n - 1));
+  // For the current column k: sq = sum_{r>k} a[r][k]^2 and z[c] = sum_{r>k} a[r][k] a[r][c], c > k.
+  let z = new Float64Array(n);
+  let next = new Float64Array(n);
   const w = new Float64Array(n);
+  let sq = 0;
+  for (let r = 1; r < m; r++) {
+    const x = a[r * n];
+    if (x === 0) continue;
+    sq += x * x;
+    for (let c = 1; c < n; c++) z[c] += x * a[r * n + c];
+  }
   for (let k = 0; k < n; k++) {
-    // Left reflector zeroes column k below the diagonal; apply it to A[k:, k+1:] as
-    // w = v^T A, A -= tau v w^T, sweeping whole rows so the inner loops are unit-stride.
-    const tq = makeReflector(a, k * n + k, n, m - k);
-    tauQ[k] = tq;
-    d[k] = a[k * n + k];
-    if (tq !== 0 && k + 1 < n) {
-      w.fill(0, k + 1, n);
-      for (let r = k; r < m; r++) {
-        const vr = r === k ? 1 : a[r * n + k];
-        if (vr === 0) continue;
-        const row = r * n;
-        for (let c = k + 1; c < n; c++) w[c] += vr * a[row + c];
-      }
-      for (let r = k; r < m; r++) {
-        const s = tq * (r === k ? 1 : a[r * n + k]);
-        if (s === 0) continue;
-        const row = r * n;
-        for (let c = k + 1; c < n; c++) a[row + c] -= s * w[c];
-      }
+    const kk = k * n + k;
+    const alpha = a[kk];
+    let tq = 0;
+    if (sq > 0) {
+      // Householder reflector from alpha and the tail norm (LAPACK dlarfg's convention, as makeReflector).
+      const beta = -(alpha >= 0 ? 1 : -1) * Math.hypot(alpha, Math.sqrt(sq));
+      tq = (beta - alpha) / beta;
+      const scale = 1 / (alpha - beta);
+      for (let r = k + 1; r < m; r++) a[r * n + k] *= scale;
+      // w = v^T A[k:, k+1:] with v_k = 1 and v_r = a[r][k] * scale.
+      for (let c = k + 1; c < n; c++) w[c] = a[kk + c - k] + scale * z[c];
+      a[kk] = beta;
+      for (let c = k + 1; c < n; c++) a[kk + c - k] -= tq * w[c];
     }
-    if (k + 1 >= n) continue;
-    // Right reflector zeroes row k right of the superdiagonal; apply it to A[k+1:, k+1:] row by row.
-    const tp = makeReflector(a, k * n + k + 1, 1, n - k - 1);
+    tauQ[k] = tq;
+    d[k] = a[kk];
+    if (k + 1 >= n) break;
+    const tp = makeReflector(a, kk + 1, 1, n - k - 1);
     tauP[k] = tp;
-    e[k] = a[k * n + k + 1];
-    if (tp === 0) continue;
-    const u = k * n + k + 1;
+    e[k] = a[kk + 1];
+    // One pass over rows k+1.. : left update, right update, then the sums for column k+1.
+    next.fill(0, k + 2, n);
+    let nextSq = 0;
+    const u = kk + 1;
+    const len = n - k - 1;
     for (let r = k + 1; r < m; r++) {
       const row = r * n + k + 1;
-      let s = a[row];
-      for (let c = 1; c < n - k - 1; c++) s += a[row + c] * a[u + c];
-      s *= tp;
-      if (s === 0) continue;
-      a[row] -= s;
-      for (let c = 1; c < n - k - 1; c++) a[row + c] -= s * a[u + c];
+      const lv = tq * a[r * n + k];
+      if (lv !== 0) for (let c = 0; c < len; c++) a[row + c] -= lv * w[k + 1 + c];
+      if (tp !== 0) {
+        let s = a[row];
+        for (let c = 1; c < len; c++) s += a[row + c] * a[u + c];
+        s *= tp;
+        if (s !== 0) {
+          a[row] -= s;
+          for (let c = 1; c < len; c++) a[row + c] -= s * a[u + c];
+        }
+      }
+      if (r === k + 1) continue;
+      const x = a[row];
+      if (x === 0) continue;
+      nextSq += x * x;
+      for (let c = 1; c < len; c++) next[k + 1 + c] += x * a[row + c];
     }
+    [z, next] = [next, z];
+    sq = nextSq;
   }
   return { d, e, tauQ, tauP };
 }
 
 /**
- * Q^T as n rows of length m (row k = k-th column of Q), from the left reflectors. Built as
- * [I 0] H_(n-1) ... H_0; rows above k are still unit vectors when H_k is applied, so they are skipped.
+ * Q^T as n rows of length m (row k = k-th column of Q). The left reflectors sit below the diagonal
+ * exactly as a QR factorisation leaves them, so Q comes from the blocked (GEMM) formQ.
  */
 export function leftVectorsT(a: Float64Array, m: number, n: number, tauQ: Float64Array): Float64Array {
-  const ut = new Float64Array(n * m);
-  for (let i = 0; i < n; i++) ut[i * m + i] = 1;
-  const v = new Float64Array(m);
-  for (let k = n - 1; k >= 0; k--) {
-    const tq = tauQ[k];
-    if (tq === 0) continue;
-    v[k] = 1;
-    for (let r = k + 1; r < m; r++) v[r] = a[r * n + k];
-    applyReflectorToRows(ut, m, k, n, v, k, tq);
-  }
-  return ut;
+  return transpose(formQ(a, m, n, tauQ), m, n);
 }
 
-/** P^T as n rows of length n (row k = k-th column of P), from the right reflectors. */
+/**
+ * P^T as n rows of length n (row k = k-th column of P). The right reflectors act on indices 1..n-1;
+ * laid out as columns of an (n-1) x (n-1) matrix they are a QR factorisation's, so formQ builds P.
+ */
 export function rightVectorsT(a: Float64Array, n: number, tauP: Float64Array): Float64Array {
   const vt = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) vt[i * n + i] = 1;
-  const u = new Float64Array(n);
-  for (let k = n - 2; k >= 0; k--) {
-    const tp = tauP[k];
-    if (tp === 0) continue;
-    u[k + 1] = 1;
-    for (let c = k + 2; c < n; c++) u[c] = a[k * n + c];
-    applyReflectorToRows(vt, n, k + 1, n, u, k + 1, tp);
+  vt[0] = 1;
+  if (n < 2) return vt;
+  const size = n - 1;
+  const reflectors = new Float64Array(size * size);
+  for (let k = 0; k < size; k++) {
+    for (let i = k + 1; i < size; i++) reflectors[i * size + k] = a[k * n + i + 1];
+  }
+  const p = formQ(reflectors, size, size, tauP);
+  for (let i = 0; i < size; i++) {
+    for (let j = 0; j < size; j++) vt[(i + 1) * n + j + 1] = p[j * size + i];
   }
   return vt;
-}
-
-/** Rows r0 .. r1-1 of the row-major `x` (row length len) times H = I - tau v v^T, v nonzero from `start`. */
-function applyReflectorToRows(x: Float64Array, len: number, r0: number, r1: number, v: Float64Array, start: number, tau: number): void {
-  for (let r = r0; r < r1; r++) {
-    const row = r * len;
-    let s = 0;
-    for (let c = start; c < len; c++) s += x[row + c] * v[c];
-    s *= tau;
-    if (s === 0) continue;
-    for (let c = start; c < len; c++) x[row + c] -= s * v[c];
-  }
-}
-
-/** Rows i and j of `x` (row length len) <- [c s; -s c] [row i; row j]. */
-export function rotateRows(x: Float64Array, len: number, i: number, j: number, c: number, s: number): void {
-  const a = i * len;
-  const b = j * len;
-  for (let t = 0; t < len; t++) {
-    const xi = x[a + t];
-    const xj = x[b + t];
-    x[a + t] = c * xi + s * xj;
-    x[b + t] = c * xj - s * xi;
-  }
 }
 
 /**
@@ -140,6 +141,7 @@ export function bidiagonalQr(d: Float64Array, e: Float64Array, ut: Float64Array 
   const negligible = (i: number) => Math.abs(e[i]) <= EPS * (Math.abs(d[i]) + Math.abs(d[i + 1])) || Math.abs(e[i]) <= Number.MIN_VALUE;
   const maxSweeps = 30 * n * n + 100;
   let sweeps = 0;
+  const scratch = { cu: new Float64Array(n), su: new Float64Array(n), cv: new Float64Array(n), sv: new Float64Array(n) };
   let hi = n - 1;
   while (hi > 0) {
     if (negligible(hi - 1)) {
@@ -164,7 +166,10 @@ export function bidiagonalQr(d: Float64Array, e: Float64Array, ut: Float64Array 
       continue;
     }
     if (++sweeps > maxSweeps) throw new Error(`linalg.svd: the bidiagonal QR iteration did not converge after ${maxSweeps} sweeps`);
-    qrSweep(d, e, lo, hi, ut, uLen, vt, vLen);
+    qrSweep(d, e, lo, hi, scratch);
+    // The sweep's rotations go to the vectors afterwards, as chains (the band does not need them).
+    if (vt) applyRotationChain(vt, vLen, lo, 1, hi - lo, scratch.cv, scratch.sv);
+    if (ut) applyRotationChain(ut, uLen, lo, 1, hi - lo, scratch.cu, scratch.su);
   }
 }
 
@@ -202,8 +207,11 @@ function chaseColumn(d: Float64Array, e: Float64Array, lo: number, hi: number, v
   }
 }
 
-/** One implicit QR sweep on the unreduced block lo..hi, chasing the bulge down the band. */
-function qrSweep(d: Float64Array, e: Float64Array, lo: number, hi: number, ut: Float64Array | null, uLen: number, vt: Float64Array | null, vLen: number): void {
+/**
+ * One implicit QR sweep on the unreduced block lo..hi, chasing the bulge down the band. The right
+ * and left rotations are recorded in `rot` (cv/sv, cu/su, indexed from lo) for the caller to apply.
+ */
+function qrSweep(d: Float64Array, e: Float64Array, lo: number, hi: number, rot: { cu: Float64Array; su: Float64Array; cv: Float64Array; sv: Float64Array }): void {
   // Wilkinson shift: the eigenvalue of the trailing 2x2 of B^T B closer to its last diagonal entry.
   const t11 = d[hi - 1] * d[hi - 1] + (hi - 1 > lo ? e[hi - 2] * e[hi - 2] : 0);
   const t12 = d[hi - 1] * e[hi - 1];
@@ -223,7 +231,8 @@ function qrSweep(d: Float64Array, e: Float64Array, lo: number, hi: number, ut: F
     const ek = c * e[k] - s * d[k];
     const bulge = s * d[k + 1];
     const dk1 = c * d[k + 1];
-    if (vt) rotateRows(vt, vLen, k, k + 1, c, s);
+    rot.cv[k - lo] = c;
+    rot.sv[k - lo] = s;
     // Left rotation of rows k, k+1 zeroes the bulge below the diagonal.
     r = Math.hypot(dk, bulge);
     c = r === 0 ? 1 : dk / r;
@@ -236,6 +245,7 @@ function qrSweep(d: Float64Array, e: Float64Array, lo: number, hi: number, ut: F
       z = s * e[k + 1];
       e[k + 1] *= c;
     }
-    if (ut) rotateRows(ut, uLen, k, k + 1, c, s);
+    rot.cu[k - lo] = c;
+    rot.su[k - lo] = s;
   }
 }

@@ -1,6 +1,6 @@
 import type { Tensor } from "../tensor/tensor.js";
-import { makeReflector } from "./qr.js";
-import { rotateRows } from "./bidiagonal.js";
+import { formQ, makeReflector } from "./qr.js";
+import { applyRotationChain } from "./rotations.js";
 import { resultDtype, toMatrix, toTensor, transpose } from "./matrix.js";
 import type { MatrixLike } from "./matrix.js";
 
@@ -14,64 +14,70 @@ import type { MatrixLike } from "./matrix.js";
 const EPS = 2 ** -52;
 
 /**
- * Reduces the symmetric row-major n x n `a` (both triangles valid) in place to T = Q^T A Q.
- * Returns the diagonal `d`, the subdiagonal `e` (e[i] couples i and i+1) and Q^T as rows.
+ * Reduces the symmetric row-major n x n `a` (lower triangle read and updated) in place to
+ * T = Q^T A Q. Returns the diagonal `d`, the subdiagonal `e` (e[i] couples i and i+1) and Q^T as rows.
  */
 export function tridiagonalize(a: Float64Array, n: number, wantVectors: boolean): { d: Float64Array; e: Float64Array; qt: Float64Array | null } {
   const d = new Float64Array(n);
   const e = new Float64Array(Math.max(0, n - 1));
   const tau = new Float64Array(Math.max(0, n - 1));
   const p = new Float64Array(n);
+  const v = new Float64Array(n);
   for (let k = 0; k + 2 < n; k++) {
-    // Row k right of the diagonal equals column k below it, and is contiguous: reflect it there.
-    const v0 = k * n + k + 1;
-    const tk = makeReflector(a, v0, 1, n - k - 1);
+    // Reflect column k below the diagonal (LAPACK dsytd2, lower): H = I - tau v v^T.
+    const tk = makeReflector(a, (k + 1) * n + k, n, n - k - 1);
     tau[k] = tk;
-    e[k] = a[v0];
+    e[k] = a[(k + 1) * n + k];
     if (tk === 0) continue;
-    // Two-sided update of the trailing block S = A[k+1:, k+1:] (Golub-Van Loan 8.3.1):
-    // p = tau S v, w = p - (tau/2)(p.v) v, S -= v w^T + w v^T.
     const len = n - k - 1;
     const base = (k + 1) * n + k + 1;
+    v[0] = 1;
+    for (let i = 1; i < len; i++) v[i] = a[(k + 1 + i) * n + k];
+    // Two-sided update of the trailing block S = A[k+1:, k+1:] (Golub-Van Loan 8.3.1):
+    // p = tau S v, w = p - (tau/2)(p.v) v, S -= v w^T + w v^T. Only S's lower triangle is stored,
+    // so the product uses each off-diagonal entry twice (a dot for p_i, an axpy into p_j, one pass).
+    p.fill(0, 0, len);
+    for (let i = 0; i < len; i++) {
+      const row = base + i * n;
+      const vi = v[i];
+      let dot = 0;
+      for (let j = 0; j < i; j++) {
+        const sij = a[row + j];
+        dot += sij * v[j];
+        p[j] += sij * vi;
+      }
+      p[i] += dot + a[row + i] * vi;
+    }
     let pv = 0;
     for (let i = 0; i < len; i++) {
-      const row = base + i * n;
-      let s = a[row];
-      for (let j = 1; j < len; j++) s += a[row + j] * a[v0 + j];
-      p[i] = tk * s;
-      pv += p[i] * (i === 0 ? 1 : a[v0 + i]);
+      p[i] *= tk;
+      pv += p[i] * v[i];
     }
     const half = (tk * pv) / 2;
-    for (let i = 0; i < len; i++) p[i] -= half * (i === 0 ? 1 : a[v0 + i]);
+    for (let i = 0; i < len; i++) p[i] -= half * v[i];
     for (let i = 0; i < len; i++) {
       const row = base + i * n;
-      const vi = i === 0 ? 1 : a[v0 + i];
+      const vi = v[i];
       const wi = p[i];
-      a[row] -= vi * p[0] + wi;
-      for (let j = 1; j < len; j++) a[row + j] -= vi * p[j] + wi * a[v0 + j];
+      for (let j = 0; j <= i; j++) a[row + j] -= vi * p[j] + wi * v[j];
     }
   }
   for (let i = 0; i < n; i++) d[i] = a[i * n + i];
-  if (n >= 2) e[n - 2] = a[(n - 2) * n + n - 1];
+  if (n >= 2) e[n - 2] = a[(n - 1) * n + n - 2];
   if (!wantVectors) return { d, e, qt: null };
-  // Q = H_0 H_1 ... H_(n-3); its transpose is accumulated backwards as rows, as for the SVD:
-  // while H_k is applied, rows 0..k are still unit vectors and are skipped.
+  // Q = diag(1, Q') where Q' is the Q of a QR factorisation whose reflectors are the columns of
+  // A[1:, 0:n-1] below the diagonal: laid out compactly they go through the blocked formQ (GEMM).
   const qt = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) qt[i * n + i] = 1;
-  const v = new Float64Array(n);
-  for (let k = n - 3; k >= 0; k--) {
-    const tk = tau[k];
-    if (tk === 0) continue;
-    v[k + 1] = 1;
-    for (let j = k + 2; j < n; j++) v[j] = a[k * n + j];
-    for (let r = k + 1; r < n; r++) {
-      const row = r * n;
-      let s = 0;
-      for (let j = k + 1; j < n; j++) s += qt[row + j] * v[j];
-      s *= tk;
-      if (s === 0) continue;
-      for (let j = k + 1; j < n; j++) qt[row + j] -= s * v[j];
-    }
+  qt[0] = 1;
+  if (n < 2) return { d, e, qt };
+  const size = n - 1;
+  const reflectors = new Float64Array(size * size);
+  for (let i = 1; i < size; i++) {
+    for (let k = 0; k < i && k < n - 2; k++) reflectors[i * size + k] = a[(i + 1) * n + k];
+  }
+  const q = formQ(reflectors, size, size, tau);
+  for (let i = 0; i < size; i++) {
+    for (let j = 0; j < size; j++) qt[(i + 1) * n + j + 1] = q[j * size + i];
   }
   return { d, e, qt };
 }
@@ -83,6 +89,9 @@ export function tridiagonalize(a: Float64Array, n: number, wantVectors: boolean)
 export function tridiagonalQl(d: Float64Array, e: Float64Array, zt: Float64Array | null): void {
   const n = d.length;
   const maxSweeps = 30 * n + 100;
+  // Rotations of one sweep, applied to the vectors as one chain afterwards (rows m, m-1, ..., l).
+  const cs = new Float64Array(n);
+  const sn = new Float64Array(n);
   for (let l = 0; l < n; l++) {
     let sweeps = 0;
     for (;;) {
@@ -115,8 +124,10 @@ export function tridiagonalQl(d: Float64Array, e: Float64Array, zt: Float64Array
         p = s * r;
         d[i + 1] = g + p;
         g = c * r - b;
-        if (zt) rotateRows(zt, n, i + 1, i, c, s);
+        cs[m - 1 - i] = c;
+        sn[m - 1 - i] = s;
       }
+      if (zt) applyRotationChain(zt, n, m, -1, m - 1 - i, cs, sn);
       if (i >= l) continue;
       d[l] -= p;
       e[l] = g;
@@ -143,14 +154,13 @@ export function eigvalsh(A: MatrixLike): Tensor {
 function eighParts(A: MatrixLike, wantVectors: boolean, op: string) {
   const { rows: n, cols, data } = toMatrix(A, op, "A");
   if (n !== cols) throw new RangeError(`${op}: A must be square, got ${n}x${cols}`);
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) data[i * n + j] = data[j * n + i];
   const r = symmetricEigen(data, n, wantVectors);
   return { ...r, n, dtype: resultDtype(A) };
 }
 
 /**
  * Eigenvalues ascending and, when asked, eigenvectors as the columns of a row-major n x n matrix,
- * of the symmetric row-major `a` (both triangles valid; consumed).
+ * of the symmetric row-major `a` (only its lower triangle is read; consumed).
  */
 export function symmetricEigen(a: Float64Array, n: number, wantVectors: boolean): { values: Float64Array; vectors: Float64Array | null } {
   const { d, e, qt } = tridiagonalize(a, n, wantVectors);

@@ -1,4 +1,8 @@
-import { getBackend } from "../backend/index.js";
+/**
+ * The float64 GEMM every decomposition here runs on. The native core's GEMM is float32, which is
+ * too coarse for 1e-10 factorisations, so float64 products stay in this register-blocked JS kernel;
+ * only the randomized SVD's power iterations (where float32 is accurate enough) use the engine.
+ */
 
 /**
  * A float64 matrix operand read through strides: element (i, j) of op(X) is
@@ -83,7 +87,6 @@ export function gemm(
     }
     return;
   }
-  if (!upper && tryBackendGemm(m, n, k, alpha, a, b, beta, c, cOffset, ldc)) return;
   for (let jc = 0; jc < n; jc += NC) {
     const nb = Math.min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
@@ -149,28 +152,4 @@ function store4(c: Float64Array, o: number, alpha: number, beta: number, x0: num
     c[o] = alpha * x0 + beta * c[o]; c[o + 1] = alpha * x1 + beta * c[o + 1];
     c[o + 2] = alpha * x2 + beta * c[o + 2]; c[o + 3] = alpha * x3 + beta * c[o + 3];
   }
-}
-
-/**
- * When the native core is active, its GEMM (vectorised, threaded) beats any JS loop. The backend
- * interface takes dense row-major or transposed operands, so only those layouts are handed over.
- */
-function tryBackendGemm(m: number, n: number, k: number, alpha: number, a: Operand, b: Operand, beta: number, c: Float64Array, cOffset: number, ldc: number): boolean {
-  const backend = getBackend();
-  if (backend.name !== "native" || cOffset !== 0 || ldc !== n) return false;
-  const aLayout = denseLayout(a, m, k);
-  const bLayout = denseLayout(b, k, n);
-  if (aLayout === null || bLayout === null) return false;
-  backend.gemm(a.data, b.data, c, {
-    batch: 1, m, n, k, transA: aLayout, transB: bLayout, aOffset: a.offset, bOffset: b.offset,
-    aBatchStride: 0, bBatchStride: 0, alpha, beta,
-  });
-  return true;
-}
-
-/** false: dense row-major; true: dense transposed (column-major); null: strided. */
-function denseLayout(x: Operand, rows: number, cols: number): boolean | null {
-  if (x.colStride === 1 && x.rowStride === cols) return false;
-  if (x.rowStride === 1 && x.colStride === rows) return true;
-  return null;
 }

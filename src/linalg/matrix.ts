@@ -24,7 +24,8 @@ export function toMatrix(x: MatrixLike, op: string, name = "input"): Matrix {
     if (x.ndim !== 2) throw new RangeError(`${op}: ${name} must be a 2-D matrix, got shape ${formatShape(x.shape)}`);
     [rows, cols] = x.shape;
     const dense = x.detach().denseData();
-    data = dense instanceof Float64Array && dense.buffer !== x.data.buffer ? dense : Float64Array.from(dense);
+    // The typed-array constructor copies (and converts) in bulk; Float64Array.from iterates.
+    data = dense instanceof Float64Array && dense.buffer !== x.data.buffer ? dense : new Float64Array(dense);
   } else {
     if (!Array.isArray(x)) throw new TypeError(`${op}: ${name} must be a Tensor or an array of rows, got ${typeof x}`);
     rows = x.length;

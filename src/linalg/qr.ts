@@ -148,12 +148,20 @@ export function applyQ(a: Float64Array, m: number, n: number, tau: Float64Array,
   }
 }
 
-/** The thin Q (m x k, k = min(m, n)) of a factored matrix, row-major. */
+/**
+ * The thin Q (m x k, k = min(m, n)) of a factored matrix, row-major: Q applied to [I; 0]. While the
+ * block at column j0 is applied (last block first), columns left of j0 are still unit vectors that
+ * its reflectors cannot touch, so only columns j0.. are updated (LAPACK dorgqr's saving).
+ */
 export function formQ(a: Float64Array, m: number, n: number, tau: Float64Array): Float64Array {
   const k = tau.length;
   const q = new Float64Array(m * k);
   for (let i = 0; i < k; i++) q[i * k + i] = 1;
-  applyQ(a, m, n, tau, q, k);
+  const last = Math.floor((k - 1) / NB) * NB;
+  for (let j0 = last; j0 >= 0; j0 -= NB) {
+    const width = Math.min(NB, k - j0);
+    applyBlockReflector(blockReflector(a, m, n, tau, j0, width), false, q, j0 * k + j0, k, k - j0);
+  }
   return q;
 }
 

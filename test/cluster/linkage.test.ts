@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { linkage, LINKAGE_METHODS } from "../../src/cluster/index.js";
+import { fcluster, linkage, LINKAGE_METHODS } from "../../src/cluster/index.js";
 import type { LinkageMethod } from "../../src/cluster/index.js";
 import { assertAllClose, loadFixture } from "./helpers.js";
 
@@ -33,4 +33,16 @@ describe("linkage equals scipy.cluster.hierarchy.linkage", () => {
     assertLinkageEqual(linkage(y, "single").toArray() as Float64Array, fixture.condensed.single, "single");
     assert.deepEqual(Array.from(y), fixture.condensed.y, "the caller's vector is not modified");
   });
+});
+
+describe("fcluster equals scipy.cluster.hierarchy.fcluster", () => {
+  for (const method of LINKAGE_METHODS) {
+    it(method, () => {
+      const c = fixture.cases[method];
+      for (const [k, labels] of Object.entries(c.maxclust)) {
+        assert.deepEqual(Array.from(fcluster(c.Z, Number(k), "maxclust")), labels, `maxclust ${k}`);
+      }
+      for (const { t, labels } of c.distance) assert.deepEqual(Array.from(fcluster(c.Z, t, "distance")), labels, `distance ${t}`);
+    });
+  }
 });

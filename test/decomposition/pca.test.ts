@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { PCA } from "../../src/decomposition/index.js";
 import type { PCASolver } from "../../src/decomposition/index.js";
 import { Tensor } from "../../src/tensor/tensor.js";
+import { eigh } from "../../src/linalg/index.js";
 import { loadFixture, maxAbsDiff, randomMatrix } from "../linalg/helpers.js";
 
 interface PcaCase {
@@ -61,25 +62,37 @@ function checkAgainstSklearn(c: PcaCase, solver: PCASolver, tol: number): void {
   close(pca.inverseTransform(scores), c.inverseHead, tol, `${label}: inverseTransform`);
 }
 
-test("PCA: full and covariance solvers equal scikit-learn to 1e-6 (plain, fraction, whiten, wide)", () => {
+test("PCA: full and covariance solvers equal scikit-learn to 1e-9 (the issue asks 1e-6): plain, fraction, whiten, wide", () => {
   for (const c of fixture.cases.filter((x) => x.solver === "full")) {
-    checkAgainstSklearn(c, "full", 1e-6);
-    checkAgainstSklearn(c, "covariance", 1e-6);
+    checkAgainstSklearn(c, "full", 1e-9);
+    checkAgainstSklearn(c, "covariance", 1e-9);
   }
 });
 
 test("PCA: randomized solver matches scikit-learn on a low-rank matrix", () => {
-  for (const c of fixture.cases.filter((x) => x.solver === "randomized")) checkAgainstSklearn(c, "randomized", 1e-6);
+  for (const c of fixture.cases.filter((x) => x.solver === "randomized")) checkAgainstSklearn(c, "randomized", 1e-8);
 });
 
-test("PCA: standardize equals StandardScaler + PCA, the eigen-decomposition of the correlation matrix", () => {
-  const c = fixture.cases.find((x) => x.standardize && !x.whiten)!;
-  const pca = new PCA({ nComponents: 3, standardize: true, solver: "full" }).fit(fixture.datasets[c.data]);
-  const n = fixture.datasets[c.data].length;
-  // The correlation matrix's eigenvalues are the explained variances times (n - 1) / n.
-  const eig = Array.from(pca.explainedVariance.toArray(), (v) => (v * (n - 1)) / n);
-  const total = fixture.datasets[c.data][0].length;
-  assert.ok(eig.reduce((a, b) => a + b, 0) <= total + 1e-9, "correlation eigenvalues sum to at most the feature count");
+test("PCA: standardize is the notes' standard PCA, the eigen-decomposition of the correlation matrix", () => {
+  const X = fixture.datasets.scaled;
+  const n = X.length;
+  const p = X[0].length;
+  const mean = Array.from({ length: p }, (_, j) => X.reduce((a, r) => a + r[j], 0) / n);
+  const sd = Array.from({ length: p }, (_, j) => Math.sqrt(X.reduce((a, r) => a + (r[j] - mean[j]) ** 2, 0) / n));
+  const corr = Array.from({ length: p }, (_, i) => Array.from({ length: p }, (_, j) => X.reduce((a, r) => a + ((r[i] - mean[i]) / sd[i]) * ((r[j] - mean[j]) / sd[j]), 0) / n));
+  const { eigenvalues, eigenvectors } = eigh(corr);
+  const pca = new PCA({ nComponents: 3, standardize: true, solver: "full" }).fit(X);
+  const w = eigenvalues.toArray();
+  const v = eigenvectors.toArray();
+  const ev = pca.explainedVariance.toArray();
+  const comps = pca.components.toArray();
+  for (let c = 0; c < 3; c++) {
+    // Correlation eigenvalues are the explained variances (ddof = 1) scaled by (n - 1) / n.
+    assert.ok(Math.abs(w[p - 1 - c] - (ev[c] * (n - 1)) / n) <= 1e-10, `eigenvalue ${c}`);
+    let dot = 0;
+    for (let j = 0; j < p; j++) dot += v[j * p + (p - 1 - c)] * comps[c * p + j];
+    assert.ok(Math.abs(Math.abs(dot) - 1) <= 1e-10, `component ${c} is an eigenvector`);
+  }
 });
 
 test("PCA: fitTransform equals fit then transform, whitened scores have unit variance", () => {

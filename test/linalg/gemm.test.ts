@@ -1,7 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { gemm, view, viewT } from "../../src/linalg/gemm.js";
-import { getBackend, jsBackend, setBackend } from "../../src/backend/index.js";
 import { matmul, maxAbsDiff, randomMatrix, transpose } from "./helpers.js";
 
 test("gemm: C = alpha op(A) op(B) + beta C for every transpose pair and ragged tile edges", () => {
@@ -35,21 +34,4 @@ test("gemm: sub-blocks through offsets and leading dimensions, and the upper-tri
   gemm(9, 9, 50, 1, viewT(x, 9), view(x, 9), 0, g, 0, 9, true);
   const full = matmul(transpose(x, 50, 9), x, 9, 50, 9);
   for (let i = 0; i < 9; i++) for (let j = i; j < 9; j++) assert.ok(Math.abs(g[i * 9 + j] - full[i * 9 + j]) <= 1e-12);
-});
-
-test("gemm: hands dense operands to the native backend's GEMM when it is active", () => {
-  let calls = 0;
-  const fakeNative = { ...jsBackend, name: "native", gemm: (...args: Parameters<typeof jsBackend.gemm>) => { calls++; jsBackend.gemm(...args); } };
-  const previous = getBackend();
-  setBackend(fakeNative);
-  try {
-    const a = randomMatrix(6, 4, 1).toArray() as Float64Array;
-    const b = randomMatrix(4, 5, 2).toArray() as Float64Array;
-    const c = new Float64Array(30);
-    gemm(6, 5, 4, 1, viewT(transpose(a, 6, 4), 6), view(b, 5), 0, c, 0, 5);
-    assert.equal(calls, 1);
-    assert.ok(maxAbsDiff(c, matmul(a, b, 6, 4, 5)) <= 1e-12);
-  } finally {
-    setBackend(previous);
-  }
 });

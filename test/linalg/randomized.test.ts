@@ -2,7 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { capturedEnergy, lowRankApproximation, randomizedSvd, svd } from "../../src/linalg/index.js";
 import { Tensor } from "../../src/tensor/tensor.js";
-import { maxAbs, maxAbsDiff, orthogonalityError, randomMatrix, transpose, withSingularValues } from "./helpers.js";
+import { luNormalize } from "../../src/linalg/randomized.js";
+import { matmul, maxAbs, maxAbsDiff, orthogonalityError, randomMatrix, transpose, withSingularValues } from "./helpers.js";
 
 function noisyLowRank(m: number, n: number, seed: number): Tensor {
   const signal = withSingularValues(m, n, [50, 30, 20, 10, 5, 2], seed).toArray();
@@ -69,4 +70,28 @@ test("lowRankApproximation: Eckart-Young error and captured energy", () => {
   assert.equal(lowRankApproximation(A, 20).energy, 1);
   assert.ok(maxAbs(lowRankApproximation(A, 0).approximation.toArray()) === 0);
   assert.throws(() => lowRankApproximation(A, 21), /rank must be an integer in \[0, 20\], got 21/);
+});
+
+test("luNormalize: P L from partial pivoting spans the columns of Y (Y = P L U)", () => {
+  for (const [rows, k] of [[6, 3], [40, 7], [5, 5]] as [number, number][]) {
+    const y = randomMatrix(rows, k, rows + k).toArray() as Float64Array;
+    const pl = luNormalize(y.slice(), rows, k);
+    // The pivot rows of P L, in pivot order, are unit lower triangular; recover U from them.
+    const pivots: number[] = [];
+    for (let j = 0; j < k; j++) {
+      const p = Array.from({ length: rows }, (_, i) => i).find((i) => pl[i * k + j] === 1 && pl.slice(i * k + j + 1, i * k + k).every((v) => v === 0) && !pivots.includes(i));
+      assert.ok(p !== undefined, `pivot row for column ${j}`);
+      pivots.push(p);
+    }
+    for (let i = 0; i < rows; i++) for (let j = 0; j < k; j++) assert.ok(Math.abs(pl[i * k + j]) <= 1 + 1e-12, "partial pivoting bounds the multipliers by 1");
+    const u = new Float64Array(k * k);
+    for (let j = 0; j < k; j++) {
+      for (let c = 0; c < k; c++) {
+        let v = y[pivots[j] * k + c];
+        for (let t = 0; t < j; t++) v -= pl[pivots[j] * k + t] * u[t * k + c];
+        u[j * k + c] = v;
+      }
+    }
+    assert.ok(maxAbsDiff(matmul(pl, u, rows, k, k), y) <= 1e-12, `${rows}x${k}: P L U = Y`);
+  }
 });

@@ -130,6 +130,9 @@ export function rulesCommand(): Command {
       "after",
       "\nExamples:\n  lantern rules groceries.csv --min-support 0.01 --min-confidence 0.5\n  lantern rules retail.dat --min-support 88 --algorithm eclat --itemsets-only --out itemsets.csv\n  lantern rules orders.csv --format tidy --min-count 20 --metric lift --min-threshold 2 --json",
     )
+    // a command added with addCommand does not inherit the program's exitOverride: commander's own
+    // usage errors (bad choice, missing argument) are bad input, exit 2, as main.ts does for its own
+    .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
     .action((file: string, opts: RulesOptions) => runRules(file, opts));
 }
 
@@ -139,7 +142,10 @@ function runRules(file: string, opts: RulesOptions): void {
   if ((minSupport === undefined) === (minCount === undefined)) {
     throw new InputError(`rules: give exactly one of --min-support (fraction in (0, 1] or integer count > 1) and --min-count`);
   }
+  // argument errors first, before any output about the file
+  asFlagError(minCount !== undefined ? "--min-count" : "--min-support", () => resolveMinCount({ minSupport, minCount }, 1));
   const maxLength = number("--max-length", opts.maxLength);
+  if (maxLength !== undefined && (!Number.isInteger(maxLength) || maxLength < 1)) throw new InputError(`--max-length: expected an integer >= 1, got ${opts.maxLength}`);
   const top = number("--top", opts.top) as number;
   if (!Number.isInteger(top) || top < 0) throw new InputError(`--top: expected an integer >= 0, got "${opts.top}"`);
   if (opts.metric !== undefined && opts.minThreshold === undefined) throw new InputError(`--metric ${opts.metric}: also give --min-threshold`);
@@ -162,7 +168,7 @@ function runRules(file: string, opts: RulesOptions): void {
 
   const threshold = asFlagError(minCount !== undefined ? "--min-count" : "--min-support", () => resolveMinCount({ minSupport, minCount }, n));
   start = performance.now();
-  const itemsets = asFlagError("--max-length", () => frequentItemsets(data, { minCount: threshold, maxLength, algorithm: opts.algorithm }));
+  const itemsets = frequentItemsets(data, { minCount: threshold, maxLength, algorithm: opts.algorithm });
   log(`${opts.algorithm}: ${itemsets.length} frequent itemsets with count >= ${threshold} (support >= ${(threshold / n).toPrecision(4)}) in ${(performance.now() - start).toFixed(0)} ms`);
 
   let rules: AssociationRule<string>[] | undefined;

@@ -33,7 +33,3 @@ export class ActiveSet {
   }
 }
 
-/** Start of row i in a condensed matrix of n points: entry (i, j), j > i, sits at rowStart(n, i) + j. */
-export function rowStart(n: number, i: number): number {
-  return n * i - (i * (i + 1)) / 2 - i - 1;
-}

@@ -1,5 +1,6 @@
 import type { DistanceUpdate } from "./methods.js";
-import { ActiveSet, rowStart } from "./active-set.js";
+import { ActiveSet } from "./active-set.js";
+import type { DistanceLayout } from "./layout.js";
 import { IndexedMinHeap } from "./heap.js";
 
 /**
@@ -10,7 +11,8 @@ import { IndexedMinHeap } from "./heap.js";
  * to O(n^2). `D` is overwritten. Rows come out in merge order with SciPy's ids (no re-sorting:
  * centroid and median merge heights may decrease).
  */
-export function genericLinkage(D: Float64Array, n: number, update: DistanceUpdate): Float64Array {
+export function genericLinkage(D: Float64Array, layout: DistanceLayout, update: DistanceUpdate): Float64Array {
+  const { n, rowPart, colPart } = layout;
   const Z = new Float64Array((n - 1) * 4);
   const size = new Int32Array(n).fill(1);
   const clusterId = Int32Array.from({ length: n }, (_, i) => i);
@@ -21,12 +23,13 @@ export function genericLinkage(D: Float64Array, n: number, update: DistanceUpdat
 
   // Nearest active cluster above x; n - 1 is never dropped (merges drop the lower index), so one exists.
   const nearestAbove = (x: number): number => {
-    const base = rowStart(n, x);
+    const row = rowPart[x];
     let best = Infinity;
     let y = -1;
     for (let i = succ[x]; i < n; i = succ[i]) {
-      if (D[base + i] < best) {
-        best = D[base + i];
+      const dist = D[row + colPart[i]];
+      if (dist < best) {
+        best = dist;
         y = i;
       }
     }
@@ -44,7 +47,7 @@ export function genericLinkage(D: Float64Array, n: number, update: DistanceUpdat
       x = heap.top();
       dist = minDist[x];
       y = neighbor[x];
-      if (dist === D[rowStart(n, x) + y]) break;
+      if (dist === D[rowPart[x] + colPart[y]]) break;
       dist = nearestAbove(x);
       y = neighbor[x];
       minDist[x] = dist;
@@ -62,20 +65,17 @@ export function genericLinkage(D: Float64Array, n: number, update: DistanceUpdat
     clusterId[y] = n + k;
     active.remove(x);
 
-    const baseX = rowStart(n, x);
-    const baseY = rowStart(n, y);
     for (let z = active.first(); z < n; z = succ[z]) {
       if (z === y) continue;
-      const rowZ = rowStart(n, z);
-      const zx = z < x ? rowZ + x : baseX + z;
-      const zy = z < y ? rowZ + y : baseY + z;
+      const zx = z < x ? rowPart[z] + colPart[x] : rowPart[x] + colPart[z];
+      const zy = z < y ? rowPart[z] + colPart[y] : rowPart[y] + colPart[z];
       D[zy] = update(D[zx], D[zy], dist, nx, ny, size[z]);
     }
     // x's old candidates point at y now: a guess, checked lazily when popped.
     for (let z = active.first(); z < x; z = succ[z]) if (neighbor[z] === x) neighbor[z] = y;
     // The union may be closer than the bound of clusters below it.
     for (let z = active.first(); z < y; z = succ[z]) {
-      const d = D[rowStart(n, z) + y];
+      const d = D[rowPart[z] + colPart[y]];
       if (d < minDist[z]) {
         neighbor[z] = y;
         minDist[z] = d;

@@ -1,10 +1,12 @@
 import { Tensor } from "../../tensor/tensor.js";
-import type { MatrixLike } from "../matrix.js";
+import type { Matrix, MatrixLike } from "../matrix.js";
 import { checkChoice, matrixTensor, toMatrix } from "../matrix.js";
-import { pdist, pointsOfCondensed } from "../distance.js";
+import { pairwiseDistances, pointsOfCondensed } from "../distance.js";
+import type { DistanceLayout } from "./layout.js";
+import { condensedLayout, tiledLayout } from "./layout.js";
 import type { LinkageMethod } from "./methods.js";
 import { DISTANCE_UPDATES, LINKAGE_METHODS } from "./methods.js";
-import { mstSingleLinkage } from "./mst.js";
+import { computedDistances, mstSingleLinkage, storedDistances } from "./mst.js";
 import { nnChain } from "./nn-chain.js";
 import { genericLinkage } from "./generic.js";
 
@@ -17,43 +19,67 @@ export { LINKAGE_METHODS } from "./methods.js";
  * Float64Array or Tensor of n(n-1)/2 entries, SciPy's `pdist` layout), returns the linkage matrix
  * Z, float64 [n-1, 4]: row k merges clusters Z[k,0] < Z[k,1] at distance Z[k,2] into cluster n+k of
  * Z[k,3] observations. Numbering and row order equal SciPy's: MST for single, NN-chain for
- * complete/average/weighted/ward, the generic algorithm for centroid/median.
+ * complete/average/weighted/ward, the generic algorithm for centroid/median. Memory: one float64
+ * per pair of observations (n = 20,000 takes 1.6 GB), except single linkage of observations, which
+ * needs O(n).
  */
 export function linkage(X: MatrixLike | Float64Array, method: LinkageMethod = "single"): Tensor {
   checkChoice(method, "method", "linkage", LINKAGE_METHODS);
-  const { distances, n } = condensedInput(X);
-  return matrixTensor(linkageOfCondensed(distances, n, method), n - 1, 4);
+  const vector = X instanceof Float64Array ? X : X instanceof Tensor && X.ndim === 1 ? X.denseData() : null;
+  if (vector !== null) {
+    const { distances, layout } = condensedCopy(vector);
+    return matrixTensor(linkageOfDistances(distances, layout, method), layout.n - 1, 4);
+  }
+  const m = toMatrix(X as MatrixLike, "linkage");
+  if (m.rows < 2) throw new RangeError(`linkage: need at least 2 observations, got ${m.rows}`);
+  return matrixTensor(linkageOfObservations(m, method), m.rows - 1, 4);
 }
 
-/** Linkage rows (flat, [n-1, 4]) from condensed distances that the caller gives up: D is overwritten. */
-export function linkageOfCondensed(D: Float64Array, n: number, method: LinkageMethod): Float64Array {
+/** Condensed pairwise Euclidean distances of the rows of X (SciPy's `pdist`): pair (i < j) at n*i - i(i+1)/2 + j - i - 1. */
+export function pdist(X: MatrixLike): Float64Array {
+  const m = toMatrix(X, "pdist");
+  return pairwiseDistances(m, condensedLayout(m.rows));
+}
+
+/**
+ * Linkage rows (flat, [n-1, 4]) of observations under Euclidean distance. Single linkage computes
+ * distances as its MST needs them (O(n) memory); the others work on the stored distances.
+ */
+export function linkageOfObservations(m: Matrix, method: LinkageMethod): Float64Array {
+  if (method === "single") return mstSingleLinkage(m.rows, computedDistances(m));
+  const layout = tiledLayout(m.rows);
+  return linkageOfDistances(pairwiseDistances(m, layout), layout, method);
+}
+
+/** Linkage rows (flat, [n-1, 4]) from distances that the caller gives up: they are overwritten. */
+function linkageOfDistances(D: Float64Array, layout: DistanceLayout, method: LinkageMethod): Float64Array {
   switch (method) {
     case "single":
-      return mstSingleLinkage(D, n);
+      return mstSingleLinkage(layout.n, storedDistances(D, layout));
     case "complete":
     case "average":
     case "weighted":
     case "ward":
-      return nnChain(D, n, DISTANCE_UPDATES[method]);
+      return nnChain(D, layout, DISTANCE_UPDATES[method]);
     case "centroid":
     case "median":
-      return genericLinkage(D, n, DISTANCE_UPDATES[method]);
+      return genericLinkage(D, layout, DISTANCE_UPDATES[method]);
   }
 }
 
-/** A private condensed distance vector for the input: computed from observations, or copied and checked. */
-export function condensedInput(X: MatrixLike | Float64Array): { distances: Float64Array; n: number } {
-  const vector = X instanceof Float64Array ? X : X instanceof Tensor && X.ndim === 1 ? X.denseData() : null;
-  if (vector === null) {
-    const m = toMatrix(X as MatrixLike, "linkage");
-    if (m.rows < 2) throw new RangeError(`linkage: need at least 2 observations, got ${m.rows}`);
-    return { distances: pdist(m), n: m.rows };
-  }
+/** A checked private copy of a condensed distance vector, in the working layout. */
+function condensedCopy(vector: ArrayLike<number>): { distances: Float64Array; layout: DistanceLayout } {
   const n = pointsOfCondensed(vector.length);
   if (n < 2) throw new RangeError(`linkage: a condensed distance vector needs n(n-1)/2 entries for some n >= 2, got ${vector.length}`);
-  const distances = Float64Array.from(vector as ArrayLike<number>);
-  for (let i = 0; i < distances.length; i++) {
-    if (!Number.isFinite(distances[i]) || distances[i] < 0) throw new RangeError(`linkage: condensed distance ${i} is ${distances[i]}; distances must be finite and >= 0`);
+  const layout = tiledLayout(n);
+  const distances = new Float64Array(layout.length);
+  let p = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++, p++) {
+      const v = vector[p];
+      if (!Number.isFinite(v) || v < 0) throw new RangeError(`linkage: condensed distance ${p} (points ${i} and ${j}) is ${v}; distances must be finite and >= 0`);
+      distances[layout.rowPart[i] + layout.colPart[j]] = v;
+    }
   }
-  return { distances, n };
+  return { distances, layout };
 }

@@ -1,0 +1,105 @@
+// Lantern through its public API, from the built package (dist/), exactly as a user calls it. A
+// workload whose API this build lacks (a model the zoo has not got yet) reports so, and lights up by
+// itself once the build has it.
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const ENTRY = new URL("../../dist/src/index.js", import.meta.url);
+
+let lt = null;
+
+function missing(what) {
+  return new Error(`not available in this build (${what} missing)`);
+}
+
+function conv({ batch, inChannels, outChannels, size, kernel, groups = 1, backward = false }) {
+  const x = lt.randn([batch, inChannels, size, size], { requiresGrad: backward });
+  const w = lt.randn([outChannels, inChannels / groups, kernel, kernel], { requiresGrad: backward });
+  const b = lt.randn([outChannels], { requiresGrad: backward });
+  const options = { padding: Math.floor(kernel / 2), groups };
+  if (!backward) return () => lt.noGrad(() => lt.F.conv2d(x, w, b, options));
+  const gradOutput = lt.randn([batch, outChannels, size, size]);
+  return () => {
+    x.grad = w.grad = b.grad = null;
+    lt.F.conv2d(x, w, b, options).backward(gradOutput);
+  };
+}
+
+function lenetStep({ batch }) {
+  const lenet5 = lt.vision?.models?.lenet5;
+  if (!lenet5) throw missing("lt.vision.models.lenet5");
+  const model = lenet5();
+  model.train();
+  const optimizer = new lt.optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
+  const x = lt.randn([batch, 1, 28, 28]);
+  const target = lt.randint(0, 10, [batch], { dtype: "int32" });
+  return () => {
+    optimizer.zeroGrad();
+    lt.F.crossEntropy(model.forward(x), target).backward();
+    optimizer.step();
+  };
+}
+
+function inference(name) {
+  return ({ batch }) => {
+    const build = lt.vision?.models?.[name];
+    if (!build) throw missing(`lt.vision.models.${name}`);
+    const model = build();
+    model.eval();
+    const x = lt.randn([batch, 3, 224, 224]);
+    return () => lt.noGrad(() => model.forward(x));
+  };
+}
+
+/** The pre-LayerNorm block of bench/peers/models.py, from lt.nn's modules. */
+function transformerBlock({ batch, sequence, hidden, heads }) {
+  const nn = lt.nn;
+  for (const name of ["LayerNorm", "MultiheadAttention", "Linear", "GELU"]) if (!nn?.[name]) throw missing(`lt.nn.${name}`);
+  const ln1 = new nn.LayerNorm([hidden]);
+  const attention = new nn.MultiheadAttention(hidden, heads, { batchFirst: true });
+  const ln2 = new nn.LayerNorm([hidden]);
+  const up = new nn.Linear(hidden, 4 * hidden);
+  const gelu = new nn.GELU();
+  const down = new nn.Linear(4 * hidden, hidden);
+  for (const m of [ln1, attention, ln2, up, down]) m.eval();
+  const x = lt.randn([batch, sequence, hidden]);
+  return () =>
+    lt.noGrad(() => {
+      const h = ln1.forward(x);
+      const y = x.add(attention.forward(h, h, h, { needWeights: false })[0]);
+      return y.add(down.forward(gelu.forward(up.forward(ln2.forward(y)))));
+    });
+}
+
+const BUILDERS = {
+  sgemm: ({ n }) => {
+    const a = lt.randn([n, n]);
+    const b = lt.randn([n, n]);
+    return () => lt.matmul(a, b);
+  },
+  conv,
+  "lenet5-step": lenetStep,
+  resnet18: inference("resnet18"),
+  mobilenetV2: inference("mobilenetV2"),
+  transformer: transformerBlock,
+};
+
+export const lanternPeer = {
+  id: "lantern",
+  label: "Lantern",
+  async start({ threads }) {
+    if (!existsSync(fileURLToPath(ENTRY))) throw new Error("dist/src/index.js missing: run `npm run build` first");
+    lt = await import(ENTRY.href);
+    lt.manualSeed(0);
+    return `Lantern ${lt.backend()} backend, LANTERN_NUM_THREADS=${process.env.LANTERN_NUM_THREADS ?? threads}`;
+  },
+  backend: () => lt?.backend(),
+  async setup(workload) {
+    const build = BUILDERS[workload.kind];
+    if (!build) throw new Error(`no ${workload.kind} workload`);
+    const step = build(workload.params);
+    return (n) => {
+      for (let i = 0; i < n; i++) step();
+    };
+  },
+};

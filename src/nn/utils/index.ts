@@ -1,0 +1,2 @@
+/** lt.nn.utils: helpers around training (torch.nn.utils). */
+export { clipGradNorm_, clipGradValue_ } from "./clip-grad.js";

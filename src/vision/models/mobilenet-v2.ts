@@ -1,0 +1,105 @@
+import type { Tensor } from "../../tensor/tensor.js";
+import { Module } from "../../nn/modules/module.js";
+import { Sequential } from "../../nn/modules/container.js";
+import { Conv2d } from "../../nn/modules/conv.js";
+import { Linear } from "../../nn/modules/linear.js";
+import { Dropout } from "../../nn/modules/dropout.js";
+import { ReLU6 } from "../../nn/modules/activation.js";
+import * as F from "../../nn/functional/index.js";
+import type { NormLayer } from "../ops/misc.js";
+import { batchNorm2d, Conv2dNormActivation, makeDivisible } from "../ops/misc.js";
+import type { ClassifierOptions } from "./common.js";
+import { flatten1, initWeights, kaimingFanOut, normalLinear, numClassesOf, probability } from "./common.js";
+
+const relu6 = () => new ReLU6();
+
+/** Python's round(): halves go to the even neighbour, so fractional expansion ratios match torchvision. */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * The inverted residual with linear bottleneck (Sandler et al. 2018, Table 1): 1x1 expansion by t
+ * (ReLU6), 3x3 depthwise (ReLU6), 1x1 linear projection; a shortcut when shapes allow.
+ */
+export class InvertedResidual extends Module {
+  readonly useResConnect: boolean;
+  conv: Sequential;
+
+  constructor(inp: number, oup: number, stride: number, expandRatio: number, normLayer: NormLayer) {
+    super();
+    if (stride !== 1 && stride !== 2) throw new RangeError(`mobilenet_v2: stride should be 1 or 2, got ${stride}`);
+    const hidden = roundHalfEven(inp * expandRatio);
+    this.useResConnect = stride === 1 && inp === oup;
+    const layers: Module[] = [];
+    if (expandRatio !== 1) layers.push(new Conv2dNormActivation(inp, hidden, 1, { normLayer, activationLayer: relu6 }));
+    layers.push(
+      new Conv2dNormActivation(hidden, hidden, 3, { stride, groups: hidden, normLayer, activationLayer: relu6 }),
+      new Conv2d(hidden, oup, 1, { bias: false }),
+      normLayer(oup),
+    );
+    this.conv = new Sequential(...layers);
+  }
+
+  forward(x: Tensor): Tensor {
+    const y = this.conv.call(x);
+    return this.useResConnect ? x.add(y) : y;
+  }
+}
+
+export interface MobileNetV2Options extends ClassifierOptions {
+  /** Scales every layer's channels (rounded to multiples of `roundNearest`). */
+  widthMult?: number;
+  /** Rows of t (expansion), c (channels), n (repeats), s (first stride); the paper's Table 2 by default. */
+  invertedResidualSetting?: readonly (readonly [number, number, number, number])[];
+  roundNearest?: number;
+  normLayer?: NormLayer;
+  dropout?: number;
+}
+
+const SETTING: readonly [number, number, number, number][] = [
+  [1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 3, 2], [6, 64, 4, 2], [6, 96, 3, 1], [6, 160, 3, 2], [6, 320, 1, 1],
+];
+
+/** MobileNetV2 as torchvision builds it: 3.5M parameters, 301M multiply-adds at 224x224. */
+export class MobileNetV2 extends Module {
+  readonly lastChannel: number;
+  features: Sequential;
+  classifier: Sequential;
+
+  constructor(opts: MobileNetV2Options = {}) {
+    super();
+    const numClasses = numClassesOf(opts, "mobilenet_v2");
+    const width = opts.widthMult ?? 1;
+    const round = opts.roundNearest ?? 8;
+    const normLayer = opts.normLayer ?? batchNorm2d();
+    const setting = opts.invertedResidualSetting ?? SETTING;
+    if (setting.length === 0 || setting.some((row) => row.length !== 4)) {
+      throw new RangeError("mobilenet_v2: invertedResidualSetting must be a non-empty list of [t, c, n, s] rows");
+    }
+    let input = makeDivisible(32 * width, round);
+    this.lastChannel = makeDivisible(1280 * Math.max(1, width), round);
+    const features: Module[] = [new Conv2dNormActivation(3, input, 3, { stride: 2, normLayer, activationLayer: relu6 })];
+    for (const [t, c, n, s] of setting) {
+      const output = makeDivisible(c * width, round);
+      for (let i = 0; i < n; i++) {
+        features.push(new InvertedResidual(input, output, i === 0 ? s : 1, t, normLayer));
+        input = output;
+      }
+    }
+    features.push(new Conv2dNormActivation(input, this.lastChannel, 1, { normLayer, activationLayer: relu6 }));
+    this.features = new Sequential(...features);
+    this.classifier = new Sequential(new Dropout(probability(opts.dropout ?? 0.2, "mobilenet_v2", "dropout")), new Linear(this.lastChannel, numClasses));
+    initWeights(this, { conv: kaimingFanOut, linear: normalLinear(0.01) });
+  }
+
+  forward(input: Tensor): Tensor {
+    // torchvision pools functionally here (no avgpool module, so none in a summary either).
+    return this.classifier.call(flatten1(F.adaptiveAvgPool2d(this.features.call(input), [1, 1])));
+  }
+}
+
+export function mobilenetV2(opts: MobileNetV2Options = {}): MobileNetV2 {
+  return new MobileNetV2(opts);
+}

@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import * as lt from "../../src/index.js";
+import * as io from "../../src/io/index.js";
+import { classify, IMAGENET_CLASSES, topPredictions } from "../../src/vision/index.js";
+import { mobilenetV2 } from "../../src/vision/models/index.js";
+import { runCli } from "../analysis/cli.js";
+import { architectures, fixturePath } from "./models/fixtures.js";
+
+const ref = architectures.images.mobilenet_v2;
+const weights = fixturePath("mobilenet_v2.safetensors");
+const image = fixturePath(ref.image);
+
+describe("classify", () => {
+  test("1000 ImageNet class names in torchvision's order", () => {
+    assert.equal(IMAGENET_CLASSES.length, 1000);
+    assert.deepEqual([IMAGENET_CLASSES[0], IMAGENET_CLASSES[281], IMAGENET_CLASSES[999]], ["tench", "tabby", "toilet tissue"]);
+  });
+
+  test("topPredictions: softmax probabilities, best first, labelled", () => {
+    const top = topPredictions(lt.tensor([[0, 2, 1], [5, 5, 0]]), 2, ["a", "b", "c"]);
+    assert.deepEqual(top[0].map((p) => p.label), ["b", "c"]);
+    assert.ok(Math.abs(top[0][0].probability - Math.exp(2) / (1 + Math.exp(1) + Math.exp(2))) < 1e-6);
+    assert.equal(top[1][0].probability.toFixed(6), top[1][1].probability.toFixed(6));
+  });
+
+  test("the shared MobileNetV2 checkpoint on the test card gives torchvision's top-5 (decode, resize, crop, normalise, forward)", async () => {
+    const model = lt.nn.init.skipInit(() => mobilenetV2());
+    model.loadStateDict(io.loadSafetensors(weights));
+    const [top] = await classify(model, [image]);
+    assert.deepEqual(top.map((p) => p.index), ref.top5.map((p) => p.index));
+    top.forEach((p, i) => assert.ok(Math.abs(p.probability - ref.top5[i].probability) < 1e-5, `rank ${i + 1}: ${p.probability} vs ${ref.top5[i].probability}`));
+  });
+});
+
+describe("lantern classify", () => {
+  test("--json: one result per image, in order, with labels", () => {
+    const r = runCli(["classify", "--model", "mobilenet_v2", "--weights", weights, image, fixturePath(architectures.images.files.webp), "--top-k", "3", "--json"]);
+    assert.equal(r.status, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.results.length, 2);
+    for (const result of doc.results) {
+      assert.deepEqual(result.predictions.map((p: { index: number }) => p.index), ref.top5.slice(0, 3).map((p) => p.index));
+      assert.equal(result.predictions[0].label, IMAGENET_CLASSES[ref.top5[0].index]);
+    }
+  });
+
+  test("bad images, checkpoints and models exit 2 with one line naming the culprit", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lantern-classify-"));
+    try {
+      const notImage = join(dir, "notes.txt");
+      writeFileSync(notImage, "not an image");
+      const badImage = runCli(["classify", "--model", "mobilenet_v2", "--weights", weights, image, notImage]);
+      assert.equal(badImage.status, 2);
+      assert.match(badImage.stderr, /notes\.txt: not a JPEG, PNG or WebP image/);
+      const wrongModel = runCli(["classify", "--model", "resnet18", "--weights", weights, image]);
+      assert.equal(wrongModel.status, 2);
+      assert.match(wrongModel.stderr, /mobilenet_v2\.safetensors: loadStateDict: cannot load into ResNet: .*missing keys: conv1\.weight/);
+      const missing = runCli(["classify", "--model", "mobilenet_v2", "--weights", join(dir, "none.safetensors"), image]);
+      assert.equal(missing.status, 2);
+      assert.match(missing.stderr, /none\.safetensors/);
+      assert.equal(runCli(["classify", "--model", "lenet5", "--weights", weights, image]).status, 2);
+      assert.equal(runCli(["classify", "--model", "mobilenet_v2", "--weights", weights, image, "--top-k", "0"]).status, 2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

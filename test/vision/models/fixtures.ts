@@ -1,0 +1,46 @@
+import { readFileSync } from "node:fs";
+
+/** Absolute path of a file in test/fixtures (tests run from dist/test/...). */
+export const fixturePath = (name: string): string => new URL(`../../../../test/fixtures/${name}`, import.meta.url).pathname;
+
+export interface ArchitectureCase {
+  id: string;
+  model: string;
+  options: Record<string, unknown>;
+  keys: [string, number[]][];
+  totals: { input: number[]; output: number[]; params: number; trainable: number; bn_buffers: number; macs: number };
+  logits?: { input: number[]; shape: number[]; head: number[][]; mean: number; std: number; argmax: number[] };
+}
+
+export interface ArchitectureFixture {
+  torch: string;
+  torchvision: string;
+  cases: ArchitectureCase[];
+  half_precision: Record<"F16" | "BF16", { file: string; input: number[]; logits: number[] }>;
+  images: {
+    files: Record<"png" | "jpeg" | "webp", string>;
+    crops: { file: string; resize: number; crop: number; interpolation: "bilinear" | "bicubic"; sha256: string; bytes: string | null; tensor_head: number[]; tensor_sum: number }[];
+    mobilenet_v2: { image: string; logits_head: number[]; top5: { index: number; probability: number }[] };
+  };
+}
+
+/** test/fixtures/vision-architectures.json, made by gen_vision.py with torchvision 0.14. */
+export const architectures = JSON.parse(readFileSync(fixturePath("vision-architectures.json"), "utf8")) as ArchitectureFixture;
+
+export interface PublicModel {
+  model: string;
+  input: number[];
+  output: number[];
+  params: number;
+  trainable: number;
+  bn_buffers: number;
+  flops_torch_counter: number;
+  macs: number;
+}
+
+/** The `models` and `summaries` sections of the shared PyTorch 2.11 fixture (test/fixtures/vision-models.json). */
+export const publicModels = JSON.parse(readFileSync(fixturePath("vision-models.json"), "utf8")) as {
+  torch: string;
+  models: PublicModel[];
+  summaries: Record<"resnet18" | "lenet5", { name: string; type: string; output: number[]; params: number }[]>;
+};
