@@ -8,5 +8,5 @@ export { associationRules, ruleMetrics, resolveMetric, RULE_METRICS } from "./ru
 export type { AssociationRule, AssociationRulesOptions, RuleMetric } from "./rules.js";
 export { EncodedTransactions, encodeTransactions, compareItems } from "./transactions.js";
 export type { Item } from "./transactions.js";
-export { parseBaskets, parseTidy, resolveDelimiter, TransactionFormatError } from "./formats.js";
+export { parseBaskets, parseTidy, TransactionFormatError } from "./formats.js";
 export type { BasketOptions, TidyOptions } from "./formats.js";

@@ -15,21 +15,24 @@ import { evalCommand } from "./commands/eval.js";
 import { experimentCommand } from "./commands/experiment.js";
 import { backend } from "../backend/index.js";
 
+/** commander's own usage errors (unknown option, missing argument, bad choice) are bad input: exit 2. */
+function usageExits(command: Command): Command {
+  command.exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
+  command.commands.forEach(usageExits);
+  return command;
+}
+
 const program = new Command("lantern")
   .description("Lantern: machine learning for TypeScript")
   .option("--verbose", "print stack traces on errors")
-  .showHelpAfterError()
-  .exitOverride((error) => {
-    // commander's own usage errors (unknown option, missing argument) are bad input: exit 2.
-    process.exit(error.exitCode === 0 ? 0 : 2);
-  });
+  .showHelpAfterError();
 
 for (const command of [
   demoCommand(), trainCommand(), evalCommand(), experimentCommand(),
   kmeansCommand(), fcmCommand(), hclustCommand(), pcaCommand(), svdCommand(), rulesCommand(), recommendCommand(),
   benchCommand(),
 ]) {
-  program.addCommand(command);
+  program.addCommand(command.showHelpAfterError());
 }
 program
   .command("backend")
@@ -39,6 +42,8 @@ program
     if (opts.json) console.log(JSON.stringify({ backend: backend() }));
     else console.log(backend());
   });
+
+usageExits(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -157,7 +157,7 @@ export function toNormalizedTensor(image: RGBImage, mean: readonly number[] = IM
   for (let c = 0; c < 3; c++) {
     const m = Math.fround(mean[c]);
     const s = Math.fround(std[c]);
-    for (let i = 0; i < plane; i++) out[c * plane + i] = (Math.fround(image.data[3 * i + c] / 255) - m) / s;
+    for (let i = 0; i < plane; i++) out[c * plane + i] = Math.fround(Math.fround(image.data[3 * i + c] / 255) - m) / s;
   }
   return Tensor.fromTypedArray(out, [3, image.height, image.width]);
 }

@@ -5,14 +5,25 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import * as lt from "../../src/index.js";
 import * as io from "../../src/io/index.js";
-import { classify, IMAGENET_CLASSES, topPredictions } from "../../src/vision/index.js";
-import { mobilenetV2 } from "../../src/vision/models/index.js";
+import type { Tensor } from "../../src/index.js";
+import { classify, decodeImage, IMAGENET_CLASSES, imagenetTransform, topPredictions } from "../../src/vision/index.js";
+import { mobilenetV2, mobilenetV3Small } from "../../src/vision/models/index.js";
+import { assertClose } from "../helpers/assert.js";
 import { runCli } from "../analysis/cli.js";
 import { architectures, fixturePath } from "./models/fixtures.js";
+import { fillDeterministic } from "./models/deterministic.js";
 
 const ref = architectures.images.mobilenet_v2;
+const deterministic = architectures.images.mobilenet_v3_small_deterministic;
 const weights = fixturePath("mobilenet_v2.safetensors");
 const image = fixturePath(ref.image);
+
+/** MobileNetV3-Small with gen_vision.py's deterministic weights: its logits follow the image. */
+function deterministicModel() {
+  const model = lt.nn.init.skipInit(() => mobilenetV3Small());
+  fillDeterministic(model);
+  return model.eval();
+}
 
 describe("classify", () => {
   test("1000 ImageNet class names in torchvision's order", () => {
@@ -27,6 +38,14 @@ describe("classify", () => {
     assert.equal(top[1][0].probability.toFixed(6), top[1][1].probability.toFixed(6));
   });
 
+  test("decode + ImageNet transform + forward reproduce torchvision's logits on the test card to 1e-4", async () => {
+    const x = imagenetTransform(await decodeImage(image)).unsqueeze(0);
+    const logits = lt.noGrad(() => deterministicModel().call(x)) as Tensor;
+    assertClose(logits.toArray().slice(0, 16), deterministic.logits_head, { rtol: 0, atol: 1e-4 });
+    const [top] = await classify(deterministicModel(), [image]);
+    assert.deepEqual(top.map((p) => p.index), deterministic.top5.map((p) => p.index));
+  });
+
   test("the shared MobileNetV2 checkpoint on the test card gives torchvision's top-5 (decode, resize, crop, normalise, forward)", async () => {
     const model = lt.nn.init.skipInit(() => mobilenetV2());
     model.loadStateDict(io.loadSafetensors(weights));
@@ -37,6 +56,22 @@ describe("classify", () => {
 });
 
 describe("lantern classify", () => {
+  test("a checkpoint saved by Lantern classifies as the library does (text output)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lantern-classify-"));
+    try {
+      const file = join(dir, "mobilenet_v3_small.safetensors");
+      io.saveModel(file, deterministicModel());
+      const r = runCli(["classify", "--model", "mobilenet_v3_small", "--weights", file, image]);
+      assert.equal(r.status, 0, r.stderr);
+      const first = deterministic.top5[0];
+      const line = r.stdout.split("\n")[1].trim().replace(/\s+/g, " ");
+      assert.equal(line, `1. ${(first.probability * 100).toFixed(2)}% ${IMAGENET_CLASSES[first.index]} (${first.index})`);
+      assert.equal(r.stdout.trim().split("\n").length, 6, "the image name and five predictions");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("--json: one result per image, in order, with labels", () => {
     const r = runCli(["classify", "--model", "mobilenet_v2", "--weights", weights, image, fixturePath(architectures.images.files.webp), "--top-k", "3", "--json"]);
     assert.equal(r.status, 0, r.stderr);

@@ -12,6 +12,13 @@ export interface ArchitectureCase {
   logits?: { input: number[]; shape: number[]; head: number[][]; mean: number; std: number; argmax: number[] };
 }
 
+/** A model's logits on the PNG test card through torchvision's ImageClassification preset (224). */
+export interface ClassifyReference {
+  image: string;
+  logits_head: number[];
+  top5: { index: number; probability: number }[];
+}
+
 export interface ArchitectureFixture {
   torch: string;
   torchvision: string;
@@ -20,7 +27,8 @@ export interface ArchitectureFixture {
   images: {
     files: Record<"png" | "jpeg" | "webp", string>;
     crops: { file: string; resize: number; crop: number; interpolation: "bilinear" | "bicubic"; sha256: string; bytes: string | null; tensor_head: number[]; tensor_sum: number }[];
-    mobilenet_v2: { image: string; logits_head: number[]; top5: { index: number; probability: number }[] };
+    mobilenet_v2: ClassifyReference;
+    mobilenet_v3_small_deterministic: ClassifyReference;
   };
 }
 
