@@ -5,6 +5,7 @@
       "sources": [
         "native/src/addon.cc",
         "native/src/addon_elementwise.cc",
+        "native/src/addon_nn.cc",
         "native/src/conv.cc",
         "native/src/conv_depthwise.cc",
         "native/src/conv_padded.cc",
@@ -15,6 +16,7 @@
         "native/src/gemm_avx512.cc",
         "native/src/gemm_neon.cc",
         "native/src/gemm_scalar.cc",
+        "native/src/normalization.cc",
         "native/src/optim.cc",
         "native/src/pack_avx2.cc",
         "native/src/pool.cc",
@@ -26,11 +28,11 @@
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-O0", "-O1", "-O2", "-Os"],
       "cflags_cc!": ["-O0", "-O1", "-O2", "-Os", "-std=gnu++14", "-std=gnu++17", "-std=gnu++20"],
-      "cflags_cc": ["-O3", "-std=c++17", "-fno-math-errno", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "cflags_cc": ["-O3", "-std=c++17", "-fno-math-errno", "-fno-trapping-math", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "xcode_settings": {
         "GCC_OPTIMIZATION_LEVEL": "3",
         "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
-        "OTHER_CPLUSPLUSFLAGS": ["-fno-math-errno"]
+        "OTHER_CPLUSPLUSFLAGS": ["-fno-math-errno", "-fno-trapping-math"]
       },
       "msvs_settings": {
         "VCCLCompilerTool": { "Optimization": 2, "AdditionalOptions": ["/std:c++17"] }

@@ -231,6 +231,7 @@ Napi::Value SetIsa(const Info& info) {
 }  // namespace
 
 void register_elementwise(Napi::Env env, Napi::Object exports);
+void register_nn(Napi::Env env, Napi::Object exports);
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("gemm", Napi::Function::New(env, Gemm));
@@ -246,6 +247,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("info", Napi::Function::New(env, Info_));
   exports.Set("setIsa", Napi::Function::New(env, SetIsa));
   register_elementwise(env, exports);
+  register_nn(env, exports);
   return exports;
 }
 

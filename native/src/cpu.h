@@ -23,3 +23,13 @@ bool set_isa(Isa isa);
 #if defined(__aarch64__)
 #define LANTERN_NEON 1
 #endif
+
+// Plain loops (element-wise ops, normalisation, pooling) compiled once per instruction set and
+// picked when the library loads, so the compiler's vectoriser can use AVX2 or AVX-512 in code that
+// is not written with intrinsics. Needs GCC's ifunc support (ELF); elsewhere the loops stay
+// baseline.
+#if LANTERN_X86 && defined(__linux__) && defined(__GNUC__) && !defined(__clang__)
+#define LANTERN_VECTORIZE __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define LANTERN_VECTORIZE
+#endif

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <vector>
 
+#include "cpu.h"
 #include "thread_pool.h"
+#include "vector_math.h"
 
 namespace lantern {
 namespace {
@@ -13,11 +15,7 @@ constexpr double kSqrt2OverPi = 0.7978845608028654;
 constexpr double kInvSqrt2 = 0.7071067811865476;
 constexpr double kInvSqrt2Pi = 0.3989422804014327;
 
-inline double sigmoid(double x) {
-  if (x >= 0) return 1.0 / (1.0 + std::exp(-x));
-  double e = std::exp(x);
-  return e / (1.0 + e);
-}
+inline double sigmoid(double x) { return vsigmoid(x); }
 // PyTorch's softplus with threshold 20: linear above it.
 inline double softplus(double x) { return x > 20 ? x : std::log1p(std::exp(x)); }
 // Math.max / Math.min: NaN if either operand is NaN.
@@ -31,7 +29,7 @@ inline double clamp_nan(double x, double lo, double hi) { return std::isnan(x) ?
     case UnaryOp::neg: return -x;
     case UnaryOp::abs: return std::fabs(x);
     case UnaryOp::sign: return x > 0 ? 1.0 : x < 0 ? -1.0 : x;
-    case UnaryOp::exp: return std::exp(x);
+    case UnaryOp::exp: return vexp(x);
     case UnaryOp::expm1: return std::expm1(x);
     case UnaryOp::log: return std::log(x);
     case UnaryOp::log1p: return std::log1p(x);
@@ -47,18 +45,18 @@ inline double clamp_nan(double x, double lo, double hi) { return std::isnan(x) ?
     case UnaryOp::atan: return std::atan(x);
     case UnaryOp::sinh: return std::sinh(x);
     case UnaryOp::cosh: return std::cosh(x);
-    case UnaryOp::tanh: return std::tanh(x);
+    case UnaryOp::tanh: return vtanh(x);
     case UnaryOp::sigmoid: return sigmoid(x);
     case UnaryOp::relu: return x > 0 ? x : std::isnan(x) ? x : 0.0;
     case UnaryOp::relu6: return clamp_nan(x, 0.0, 6.0);
-    case UnaryOp::gelu: return 0.5 * x * (1.0 + std::erf(x * kInvSqrt2));
-    case UnaryOp::geluTanh: return 0.5 * x * (1.0 + std::tanh(kSqrt2OverPi * (x + 0.044715 * x * x * x)));
+    case UnaryOp::gelu: return 0.5 * x * (1.0 + verf(x * kInvSqrt2));
+    case UnaryOp::geluTanh: return 0.5 * x * (1.0 + vtanh(kSqrt2OverPi * (x + 0.044715 * x * x * x)));
     case UnaryOp::silu: return x * sigmoid(x);
     case UnaryOp::mish: return x * std::tanh(softplus(x));
     case UnaryOp::hardswish: return x * js_min(js_max(x + 3.0, 0.0), 6.0) / 6.0;
     case UnaryOp::hardsigmoid: return js_min(js_max(x + 3.0, 0.0), 6.0) / 6.0;
     case UnaryOp::softplus: return softplus(x);
-    case UnaryOp::erf: return std::erf(x);
+    case UnaryOp::erf: return verf(x);
     case UnaryOp::floor: return std::floor(x);
     case UnaryOp::ceil: return std::ceil(x);
     case UnaryOp::round: return std::nearbyint(x);  // half to even, as torch.round
@@ -95,9 +93,9 @@ inline double clamp_nan(double x, double lo, double hi) { return std::isnan(x) ?
     case BinaryOp::reluGrad: return b > 0 ? a : 0.0;
     case BinaryOp::relu6Grad: return b > 0 && b < 6 ? a : 0.0;
     case BinaryOp::geluGrad:
-      return a * (0.5 * (1.0 + std::erf(b * kInvSqrt2)) + b * kInvSqrt2Pi * std::exp(-0.5 * b * b));
+      return a * (0.5 * (1.0 + verf(b * kInvSqrt2)) + b * kInvSqrt2Pi * vexp(-0.5 * b * b));
     case BinaryOp::geluTanhGrad: {
-      double t = std::tanh(kSqrt2OverPi * (b + 0.044715 * b * b * b));
+      double t = vtanh(kSqrt2OverPi * (b + 0.044715 * b * b * b));
       double d_inner = kSqrt2OverPi * (1.0 + 3.0 * 0.044715 * b * b);
       return a * (0.5 * (1.0 + t) + 0.5 * b * (1.0 - t * t) * d_inner);
     }
@@ -117,7 +115,7 @@ inline double clamp_nan(double x, double lo, double hi) { return std::isnan(x) ?
       return a * s * (1.0 - s);
     }
     case BinaryOp::tanhGrad: {
-      double t = std::tanh(b);
+      double t = vtanh(b);
       return a * (1.0 - t * t);
     }
     case BinaryOp::Count: break;
@@ -125,28 +123,70 @@ inline double clamp_nan(double x, double lo, double hi) { return std::isnan(x) ?
   return a;
 }
 
-// Visits the innermost rows of up to three views that share `shape`, split across the pool when
-// large: row(len, first element of each view, inner stride of each view, row-major output index).
+// Merges adjacent dims that every view walks as one (stride[d] == stride[d + 1] * shape[d + 1]),
+// so a contiguous [N, C, 7, 7] tensor is one row of N * C * 49 elements rather than N * C * 7 rows
+// of 7. Returns the new rank; shape and strides are rewritten in place.
+template <int Views>
+int coalesce(std::vector<long>& shape, std::vector<long> (&strides)[Views]) {
+  int rank = 0;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (shape[d] == 1) continue;
+    bool merge = rank > 0;
+    for (int v = 0; v < Views && merge; ++v) merge = strides[v][rank - 1] == strides[v][d] * shape[d];
+    if (merge) {
+      shape[rank - 1] *= shape[d];
+      for (int v = 0; v < Views; ++v) strides[v][rank - 1] = strides[v][d];
+      continue;
+    }
+    shape[rank] = shape[d];
+    for (int v = 0; v < Views; ++v) strides[v][rank] = strides[v][d];
+    ++rank;
+  }
+  if (rank == 0) {
+    shape[0] = 1;
+    for (int v = 0; v < Views; ++v) strides[v][0] = 0;
+    rank = 1;
+  }
+  shape.resize(rank);
+  for (int v = 0; v < Views; ++v) strides[v].resize(rank);
+  return rank;
+}
+
+// Visits the elements of up to three views that share `shape` as runs along the innermost
+// (coalesced) dim: row(len, first element of each view, inner stride of each view, row-major
+// output index). The flat index range is split across the pool in chunks of at least 64k elements
+// (below that one thread finishes before the pool would wake), so long rows split too.
 template <int Views, typename Row>
-void for_each_row(const long* shape, int rank, const long* const* strides, Row row) {
-  long inner = rank > 0 ? shape[rank - 1] : 1, rows = 1;
-  for (int d = 0; d + 1 < rank; ++d) rows *= shape[d];
-  if (inner == 0 || rows == 0) return;
+void for_each_row(const long* shape_in, int rank_in, const long* const* strides_in, Row row) {
+  std::vector<long> shape(shape_in, shape_in + rank_in);
+  std::vector<long> strides[Views];
+  long total = 1;
+  for (int d = 0; d < rank_in; ++d) total *= shape_in[d];
+  if (total == 0) return;
+  for (int v = 0; v < Views; ++v) strides[v].assign(strides_in[v], strides_in[v] + rank_in);
+  if (rank_in == 0) {
+    shape.assign(1, 1);
+    for (int v = 0; v < Views; ++v) strides[v].assign(1, 0);
+  }
+  const int rank = coalesce<Views>(shape, strides);
+  const long inner = shape[rank - 1];
   long step[Views];
-  for (int v = 0; v < Views; ++v) step[v] = rank > 0 ? strides[v][rank - 1] : 0;
-  // Below ~64k elements one thread finishes before the pool would wake.
-  long grain = std::max(1L, 65536 / inner);
-  parallel_range(rows, grain, [&](long begin, long end) {
-    std::vector<long> index(rank > 1 ? rank - 1 : 1, 0);
+  for (int v = 0; v < Views; ++v) step[v] = strides[v][rank - 1];
+  parallel_range(total, 65536, [&](long begin, long end) {
+    std::vector<long> index(rank, 0);
     long offset[Views] = {};
-    // Decode the first row's multi-index, then advance like an odometer.
-    for (long r = begin, d = rank - 2; d >= 0; --d) {
+    // Decode the first element's multi-index, then advance row by row like an odometer.
+    for (long r = begin, d = rank - 1; d >= 0; --d) {
       index[d] = r % shape[d];
       r /= shape[d];
       for (int v = 0; v < Views; ++v) offset[v] += index[d] * strides[v][d];
     }
-    for (long r = begin; r < end; ++r) {
-      row(inner, offset, step, r * inner);
+    for (long i = begin; i < end;) {
+      long len = std::min(inner - index[rank - 1], end - i);
+      row(len, offset, step, i);
+      i += len;
+      for (int v = 0; v < Views; ++v) offset[v] -= index[rank - 1] * step[v];
+      index[rank - 1] = 0;
       for (long d = rank - 2; d >= 0; --d) {
         for (int v = 0; v < Views; ++v) offset[v] += strides[v][d];
         if (++index[d] < shape[d]) break;
@@ -157,26 +197,33 @@ void for_each_row(const long* shape, int rank, const long* const* strides, Row r
   });
 }
 
-// Loops with the op fixed at compile time, so each one is a tight (often vectorised) loop.
-template <typename F>
-void map_row(const float* x, long sx, long n, float* out, F f) {
-  if (sx == 1) for (long i = 0; i < n; ++i) out[i] = static_cast<float>(f(x[i]));
-  else for (long i = 0; i < n; ++i) out[i] = static_cast<float>(f(x[i * sx]));
+// The loops over one run, with the op fixed at compile time. Compiled once per instruction set
+// (LANTERN_VECTORIZE) so each is a tight vector loop on AVX2 and AVX-512 machines alike.
+template <UnaryOp Op>
+LANTERN_VECTORIZE void unary_row(const float* x, long sx, long n, float* out) {
+  if (sx == 1) for (long i = 0; i < n; ++i) out[i] = static_cast<float>(apply(Op, x[i]));
+  else for (long i = 0; i < n; ++i) out[i] = static_cast<float>(apply(Op, x[i * sx]));
 }
 
-template <typename F>
-void map_row2(const float* a, long sa, const float* b, long sb, long n, float* out, F f) {
-  if (sa == 1 && sb == 1) for (long i = 0; i < n; ++i) out[i] = static_cast<float>(f(a[i], b[i]));
-  else if (sa == 1 && sb == 0) for (long i = 0; i < n; ++i) out[i] = static_cast<float>(f(a[i], b[0]));
-  else if (sa == 0 && sb == 1) for (long i = 0; i < n; ++i) out[i] = static_cast<float>(f(a[0], b[i]));
-  else for (long i = 0; i < n; ++i) out[i] = static_cast<float>(f(a[i * sa], b[i * sb]));
+template <ScalarOp Op>
+LANTERN_VECTORIZE void scalar_row(const float* x, long sx, long n, double a, double b, float* out) {
+  if (sx == 1) for (long i = 0; i < n; ++i) out[i] = static_cast<float>(apply(Op, x[i], a, b));
+  else for (long i = 0; i < n; ++i) out[i] = static_cast<float>(apply(Op, x[i * sx], a, b));
+}
+
+template <BinaryOp Op>
+LANTERN_VECTORIZE void binary_row(const float* a, long sa, const float* b, long sb, long n, float* out) {
+  if (sa == 1 && sb == 1) for (long i = 0; i < n; ++i) out[i] = static_cast<float>(apply(Op, a[i], b[i]));
+  else if (sa == 1 && sb == 0) for (long i = 0; i < n; ++i) out[i] = static_cast<float>(apply(Op, a[i], b[0]));
+  else if (sa == 0 && sb == 1) for (long i = 0; i < n; ++i) out[i] = static_cast<float>(apply(Op, a[0], b[i]));
+  else for (long i = 0; i < n; ++i) out[i] = static_cast<float>(apply(Op, a[i * sa], b[i * sb]));
 }
 
 template <UnaryOp Op>
 void unary_rows(View x, const long* shape, int rank, float* out) {
   const long* strides[1] = {x.strides};
   for_each_row<1>(shape, rank, strides, [&](long n, const long* off, const long* step, long o) {
-    map_row(x.data + off[0], step[0], n, out + o, [](double v) { return apply(Op, v); });
+    unary_row<Op>(x.data + off[0], step[0], n, out + o);
   });
 }
 
@@ -184,8 +231,7 @@ template <BinaryOp Op>
 void binary_rows(View a, View b, const long* shape, int rank, float* out) {
   const long* strides[2] = {a.strides, b.strides};
   for_each_row<2>(shape, rank, strides, [&](long n, const long* off, const long* step, long o) {
-    map_row2(a.data + off[0], step[0], b.data + off[1], step[1], n, out + o,
-             [](double u, double v) { return apply(Op, u, v); });
+    binary_row<Op>(a.data + off[0], step[0], b.data + off[1], step[1], n, out + o);
   });
 }
 
@@ -193,7 +239,7 @@ template <ScalarOp Op>
 void scalar_rows(View x, double a, double b, const long* shape, int rank, float* out) {
   const long* strides[1] = {x.strides};
   for_each_row<1>(shape, rank, strides, [&](long n, const long* off, const long* step, long o) {
-    map_row(x.data + off[0], step[0], n, out + o, [a, b](double v) { return apply(Op, v, a, b); });
+    scalar_row<Op>(x.data + off[0], step[0], n, a, b, out + o);
   });
 }
 
@@ -226,13 +272,19 @@ void binary(BinaryOp op, View a, View b, const long* shape, int rank, float* out
   }
 }
 
+namespace {
+
+LANTERN_VECTORIZE void copy_row(const float* s, long ss, float* d, long ds, long n) {
+  if (ss == 1 && ds == 1) std::copy(s, s + n, d);
+  else for (long i = 0; i < n; ++i) d[i * ds] = s[i * ss];
+}
+
+}  // namespace
+
 void copy(View src, float* dst, const long* dst_strides, const long* shape, int rank) {
   const long* strides[2] = {src.strides, dst_strides};
   for_each_row<2>(shape, rank, strides, [&](long n, const long* off, const long* step, long) {
-    const float* s = src.data + off[0];
-    float* d = dst + off[1];
-    if (step[0] == 1 && step[1] == 1) std::copy(s, s + n, d);
-    else for (long i = 0; i < n; ++i) d[i * step[1]] = s[i * step[0]];
+    copy_row(src.data + off[0], step[0], dst + off[1], step[1], n);
   });
 }
 

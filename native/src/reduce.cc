@@ -5,7 +5,9 @@
 #include <limits>
 #include <vector>
 
+#include "cpu.h"
 #include "thread_pool.h"
+#include "vector_math.h"
 
 namespace lantern {
 namespace {
@@ -115,36 +117,68 @@ void arg_reduce(bool is_max, const float* x, long outer, long size, long inner, 
   });
 }
 
+namespace {
+
+// Softmax of `rows` contiguous rows of `size` elements, or of one [size, inner] block along its
+// first axis when inner > 1 (each column a row). Exponentials are recomputed for the output rather
+// than stored, so every value is exp(x - max) / sum in double, rounded once, as in the reference.
+// Math.max semantics: one NaN makes its whole row NaN.
+LANTERN_VECTORIZE void softmax_rows(const float* x, long rows, long size, bool log, float* out) {
+  for (long r = 0; r < rows; ++r) {
+    const float* in = x + r * size;
+    float* dst = out + r * size;
+    float max = -std::numeric_limits<float>::infinity();
+    bool nan = false;
+    for (long s = 0; s < size; ++s) {
+      max = in[s] > max ? in[s] : max;
+      nan |= in[s] != in[s];
+    }
+    double m = nan ? NAN : max == -std::numeric_limits<float>::infinity() ? 0.0 : max;
+    double sum = 0.0;
+    for (long s = 0; s < size; ++s) sum += vexp(in[s] - m);
+    if (log) {
+      double lse = std::log(sum) + m;
+      for (long s = 0; s < size; ++s) dst[s] = static_cast<float>(in[s] - lse);
+    } else {
+      double inv = 1.0 / sum;
+      for (long s = 0; s < size; ++s) dst[s] = static_cast<float>(vexp(in[s] - m) * inv);
+    }
+  }
+}
+
+LANTERN_VECTORIZE void softmax_columns(const float* x, long size, long inner, bool log, float* out, double* max,
+                                       double* sum) {
+  for (long i = 0; i < inner; ++i) max[i] = -std::numeric_limits<double>::infinity(), sum[i] = 0.0;
+  for (long s = 0; s < size; ++s) {
+    const float* in = x + s * inner;
+    for (long i = 0; i < inner; ++i) max[i] = in[i] != in[i] || max[i] != max[i] ? NAN : in[i] > max[i] ? in[i] : max[i];
+  }
+  for (long i = 0; i < inner; ++i) max[i] = max[i] == -std::numeric_limits<double>::infinity() ? 0.0 : max[i];
+  for (long s = 0; s < size; ++s) {
+    const float* in = x + s * inner;
+    for (long i = 0; i < inner; ++i) sum[i] += vexp(in[i] - max[i]);
+  }
+  for (long i = 0; i < inner; ++i) sum[i] = log ? std::log(sum[i]) + max[i] : 1.0 / sum[i];
+  for (long s = 0; s < size; ++s) {
+    const float* in = x + s * inner;
+    float* dst = out + s * inner;
+    if (log) for (long i = 0; i < inner; ++i) dst[i] = static_cast<float>(in[i] - sum[i]);
+    else for (long i = 0; i < inner; ++i) dst[i] = static_cast<float>(vexp(in[i] - max[i]) * sum[i]);
+  }
+}
+
+}  // namespace
+
 void softmax(const float* x, long outer, long size, long inner, bool log, float* out) {
-  long grain = std::max(1L, kParallelElements / std::max(1L, size));
-  parallel_range(outer * inner, grain, [&](long begin, long end) {
-    for (long r = begin; r < end; ++r) {
-      long base = (r / inner) * size * inner + r % inner;
-      const float* in = x + base;
-      float* dst = out + base;
-      // Math.max semantics: one NaN makes the whole row NaN.
-      float max = -std::numeric_limits<float>::infinity();
-      for (long s = 0; s < size; ++s) {
-        float v = in[s * inner];
-        max = std::isnan(v) || std::isnan(max) ? NAN : std::max(max, v);
-      }
-      if (max == -std::numeric_limits<float>::infinity()) max = 0.0f;
-      double sum = 0.0;
-      if (log) {
-        for (long s = 0; s < size; ++s) sum += std::exp(static_cast<double>(in[s * inner]) - max);
-        double lse = std::log(sum) + max;
-        for (long s = 0; s < size; ++s) dst[s * inner] = static_cast<float>(in[s * inner] - lse);
-        continue;
-      }
-      // Keep each exponential in the output, then scale: one exp per element. expf is within an
-      // ulp or two of the reference's double exp, well inside float32 rounding of the quotient.
-      for (long s = 0; s < size; ++s) {
-        float e = std::exp(in[s * inner] - max);
-        dst[s * inner] = e;
-        sum += e;
-      }
-      float inv = static_cast<float>(1.0 / sum);
-      for (long s = 0; s < size; ++s) dst[s * inner] *= inv;
+  long grain = std::max(1L, kParallelElements / std::max(1L, size * inner));
+  parallel_range(outer, grain, [&](long begin, long end) {
+    if (inner == 1) {
+      softmax_rows(x + begin * size, end - begin, size, log, out + begin * size);
+      return;
+    }
+    std::vector<double> max(inner), sum(inner);
+    for (long o = begin; o < end; ++o) {
+      softmax_columns(x + o * size * inner, size, inner, log, out + o * size * inner, max.data(), sum.data());
     }
   });
 }

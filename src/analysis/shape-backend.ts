@@ -16,6 +16,6 @@ export const shapeOnlyBackend: Backend = {
   gather: skip, scatterAdd: skip, gatherAlong: skip, scatterAddAlong: skip,
   conv2d: skip, conv2dBackwardInput: skip, conv2dBackwardWeight: skip,
   maxPool2d: skip, maxPool2dBackward: skip, avgPool2d: skip, avgPool2dBackward: skip,
-  adaptiveAvgPool2d: skip, adaptiveAvgPool2dBackward: skip,
+  adaptiveAvgPool2d: skip, adaptiveAvgPool2dBackward: skip, batchNormInference: skip, layerNorm: skip,
   sgdStep: skip, adamStep: skip, rmspropStep: skip,
 };

@@ -147,6 +147,25 @@ export interface Backend {
   adaptiveAvgPool2d(x: TypedArray, out: TypedArray, g: Pool2dGeometry): void;
   adaptiveAvgPool2dBackward(gradOut: TypedArray, gradIn: TypedArray, g: Pool2dGeometry): void;
 
+  /**
+   * Batch norm with fixed statistics (eval mode) over x viewed as [outer, channels, inner]:
+   * out = x * scale + shift with scale = weight / sqrt(var + eps), shift = bias - mean * scale,
+   * computed in double per element. weight and bias may be null (1 and 0).
+   */
+  batchNormInference(
+    x: TypedArray, mean: TypedArray, variance: TypedArray, weight: TypedArray | null, bias: TypedArray | null, eps: number,
+    outer: number, channels: number, inner: number, out: TypedArray,
+  ): void;
+  /**
+   * Layer norm of `rows` contiguous rows of `size` with the biased variance:
+   * out = (x - mean) * rstd * weight + bias, rstd = 1 / sqrt(var + eps); weight and bias may be
+   * null. The per-row mean and rstd are written when those arrays are given.
+   */
+  layerNorm(
+    x: TypedArray, weight: TypedArray | null, bias: TypedArray | null, rows: number, size: number, eps: number,
+    out: TypedArray, mean: TypedArray | null, rstd: TypedArray | null,
+  ): void;
+
   sgdStep(param: TypedArray, grad: TypedArray, momentumBuffer: TypedArray | null, p: { lr: number; momentum: number; dampening: number; nesterov: boolean; weightDecay: number; maximize: boolean; firstStep: boolean }): void;
   adamStep(param: TypedArray, grad: TypedArray, expAvg: TypedArray, expAvgSq: TypedArray, maxExpAvgSq: TypedArray | null, p: AdamParams): void;
   rmspropStep(param: TypedArray, grad: TypedArray, squareAvg: TypedArray, momentumBuffer: TypedArray | null, gradAvg: TypedArray | null, p: { lr: number; alpha: number; eps: number; momentum: number; centered: boolean; weightDecay: number; maximize: boolean }): void;

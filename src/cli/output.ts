@@ -26,3 +26,7 @@ export function formatTable(header: string[], rows: (string | number)[][]): stri
   const line = (r: string[]) => r.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join("  ");
   return [line(cells[0]), widths.map((w) => "-".repeat(w)).join("  "), ...cells.slice(1).map(line)].join("\n");
 }
+
+/** Four decimals, or scientific notation for very large or small magnitudes. */
+export const fixed = (v: number): string =>
+  Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-4 && v !== 0) ? v.toExponential(4) : v.toFixed(4);

@@ -5,12 +5,12 @@ import { broadcastShapes } from "../tensor/shape.js";
 import { getBackend } from "../backend/index.js";
 import type { BinaryOp, ScalarOp, UnaryOp } from "../backend/backend.js";
 import { record } from "../autograd/node.js";
-import { asTensor, broadcastView, floatResultType, resultType, sumToShape } from "./util.js";
+import { asTensor, broadcastView, floatResultType, resultType, sumToShape, uninitialized } from "./util.js";
 
 type Operand = Tensor | number | boolean;
 
 function unaryKernel(op: UnaryOp, x: Tensor, dtype: DType): Tensor {
-  const out = Tensor.empty(x.shape, dtype);
+  const out = uninitialized(x.shape, dtype);
   getBackend().unary(op, x, out.data);
   return out;
 }
@@ -76,7 +76,7 @@ export function scalarOp(op: ScalarOp, x: Tensor, a: number, b = 0): Tensor {
   // Unbounded clamp sides take no part in promotion: an int32 tensor clamped to [-2, +inf) stays int32.
   const scalars = op === "clamp" ? [a, b].filter(Number.isFinite) : [a];
   const dtype = scalars.reduce<DType>((d, s) => promoteWithScalar(d, s), x.dtype);
-  const y = Tensor.empty(x.shape, dtype);
+  const y = uninitialized(x.shape, dtype);
   getBackend().scalar(op, x, a, b, y.data);
   return record(y, op, [x], (g) => {
     switch (op) {
@@ -93,7 +93,7 @@ export function scalarOp(op: ScalarOp, x: Tensor, a: number, b = 0): Tensor {
 /** Runs a binary kernel on broadcast operands into a fresh tensor of `dtype`. */
 export function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor, dtype: DType = promoteTypes(a.dtype, b.dtype)): Tensor {
   const shape = broadcastShapes(a.shape, b.shape, op);
-  const out = Tensor.empty(shape, dtype);
+  const out = uninitialized(shape, dtype);
   getBackend().binary(op, broadcastView(a, shape), broadcastView(b, shape), out.data);
   return out;
 }
@@ -153,7 +153,7 @@ export function where(cond: Tensor, aIn: Operand, bIn: Operand): Tensor {
   const b = asTensor(bIn, a);
   const dtype = resultType(a, b);
   const shape = broadcastShapes(broadcastShapes(cond.shape, a.shape, "where"), b.shape, "where");
-  const out = Tensor.empty(shape, dtype);
+  const out = uninitialized(shape, dtype);
   getBackend().where(broadcastView(cond, shape), broadcastView(a, shape), broadcastView(b, shape), out.data);
   if (!isFloating(dtype)) return out;
   return record(out, "where", [a, b], (g) => [

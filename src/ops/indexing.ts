@@ -3,6 +3,7 @@ import { formatShape, normalizeDim, numel } from "../tensor/shape.js";
 import { getBackend } from "../backend/index.js";
 import { record } from "../autograd/node.js";
 import { slice } from "./views.js";
+import { uninitialized } from "./util.js";
 import type { ValuesIndices } from "./reduce.js";
 
 function asIndex(index: Tensor, op: string): Tensor {
@@ -23,7 +24,7 @@ export function indexSelect(t: Tensor, dim: number, index: Tensor): Tensor {
   const [outer, size, inner] = around(t.shape, d);
   const shape = [...t.shape];
   shape[d] = idx.numel;
-  const out = Tensor.empty(shape, t.dtype);
+  const out = uninitialized(shape, t.dtype);
   getBackend().gather(t.denseData(), idx.denseData() as Int32Array, outer, size, inner, idx.numel, out.data);
   return record(out, "indexSelect", [t], (g) => [indexAdd(Tensor.zeros(t.shape, g.dtype), d, idx, g)]);
 }
@@ -63,7 +64,7 @@ export function gather(t: Tensor, dim: number, index: Tensor): Tensor {
   const idx = asIndex(index, "gather");
   const x = cropTo(t, idx, d, "gather").contiguous();
   const [outer, size, inner] = around(x.shape, d);
-  const out = Tensor.empty(idx.shape, t.dtype);
+  const out = uninitialized(idx.shape, t.dtype);
   getBackend().gatherAlong(x.denseData(), idx.denseData() as Int32Array, outer, size, inner, idx.shape[d] ?? 1, out.data);
   return record(out, "gather", [t], (g) => [Tensor.zeros(t.shape, g.dtype).scatterAdd(d, idx, g)]);
 }

@@ -4,6 +4,7 @@ import { formatShape, normalizeDim } from "../tensor/shape.js";
 import { getBackend } from "../backend/index.js";
 import { record } from "../autograd/node.js";
 import { slice } from "./views.js";
+import { uninitialized } from "./util.js";
 
 /** Concatenates along `dim`; all other dims must match. */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
@@ -22,7 +23,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   }
   const shape = [...first.shape];
   shape[d] = total;
-  const out = Tensor.empty(shape, dtype);
+  const out = uninitialized(shape, dtype);
   const starts: number[] = [];
   let at = 0;
   for (const t of tensors) {

@@ -3,7 +3,7 @@ import { isFloating, promoteTypes } from "../tensor/dtype.js";
 import { broadcastShapes, formatShape, numel } from "../tensor/shape.js";
 import { getBackend } from "../backend/index.js";
 import { record } from "../autograd/node.js";
-import { sumToShape } from "./util.js";
+import { sumToShape, uninitialized } from "./util.js";
 
 /** How one operand is handed to GEMM: storage, whether it is read transposed, and its batch stride. */
 interface GemmOperand {
@@ -35,7 +35,7 @@ function gemmOperand(t: Tensor, batchShape: readonly number[]): GemmOperand {
   if ((rowMajor || colMajor) && (broadcastBatch || packedBatch)) {
     return { tensor: t, trans: colMajor, batchStride: broadcastBatch ? 0 : matrix };
   }
-  const c = Tensor.empty(t.shape, t.dtype);
+  const c = uninitialized(t.shape, t.dtype);
   getBackend().copy(t, c);
   return { tensor: c, trans: false, batchStride: matrix };
 }
@@ -55,7 +55,7 @@ function batchedMatmul(a: Tensor, b: Tensor, op: string): Tensor {
   const bc = b.dtype === dtype ? b : b.to(dtype);
   const A = gemmOperand(ac.expand([...batchShape, m, k]), batchShape);
   const B = gemmOperand(bc.expand([...batchShape, k, n]), batchShape);
-  const out = Tensor.empty([...batchShape, m, n], dtype);
+  const out = uninitialized([...batchShape, m, n], dtype);
   if (out.numel > 0) {
     if (k === 0) out.data.fill(0);
     else getBackend().gemm(A.tensor.data, B.tensor.data, out.data, {

@@ -4,7 +4,7 @@ import { normalizeDim, normalizeDims, numel } from "../tensor/shape.js";
 import { getBackend } from "../backend/index.js";
 import type { ArgReduceOp, ReduceOp } from "../backend/backend.js";
 import { record } from "../autograd/node.js";
-import { floatResultType } from "./util.js";
+import { floatResultType, uninitialized } from "./util.js";
 import { where } from "./elementwise.js";
 
 export type Dims = number | readonly number[] | undefined;
@@ -34,7 +34,7 @@ function reduceKernel(op: ReduceOp, t: Tensor, dims: number[], keepdim: boolean)
   const { data, outer, size, inner } = reduceLayout(t, dims);
   const dtype = op === "any" || op === "all" ? "bool" : op === "sum" || op === "prod" ? (t.dtype === "bool" ? "int32" : t.dtype) : t.dtype;
   const outShape = keepdim ? keptShape(t.shape, dims) : t.shape.filter((_, i) => !dims.includes(i));
-  const out = Tensor.empty(outShape, dtype);
+  const out = uninitialized(outShape, dtype);
   if ((op === "max" || op === "min") && size === 0) throw new RangeError(`${op}: cannot reduce over an empty dimension`);
   getBackend().reduce(op, data.denseData(), outer, size, inner, out.data);
   return out;
@@ -101,8 +101,8 @@ export function argReduceDim(op: ArgReduceOp, t: Tensor, dim: number, keepdim = 
   if (t.ndim > 0 && t.shape[d] === 0) throw new RangeError(`${op}: cannot reduce over an empty dimension ${d}`);
   const { data, outer, size, inner } = reduceLayout(t, t.ndim === 0 ? [] : [d]);
   const outShape = t.ndim === 0 ? [] : keepdim ? keptShape(t.shape, [d]) : t.shape.filter((_, i) => i !== d);
-  const values = Tensor.empty(outShape, t.dtype);
-  const indices = Tensor.empty(outShape, "int32");
+  const values = uninitialized(outShape, t.dtype);
+  const indices = uninitialized(outShape, "int32");
   getBackend().argReduce(op, data.denseData(), outer, t.ndim === 0 ? 1 : size, inner, values.data, indices.data as Int32Array);
   record(values, op, [t], (g) => {
     const gk = keepdim ? g : g.unsqueeze(d);
@@ -144,7 +144,7 @@ export function softmaxOp(t: Tensor, dim: number, log: boolean): Tensor {
   const outer = numel(x.shape.slice(0, d));
   const size = x.ndim === 0 ? 1 : x.shape[d];
   const inner = numel(x.shape.slice(d + 1));
-  const y = Tensor.empty(x.shape, x.dtype);
+  const y = uninitialized(x.shape, x.dtype);
   getBackend().softmax(x.denseData(), outer, size, inner, log, y.data);
   return record(y, log ? "logSoftmax" : "softmax", [x], (g) => {
     if (log) return [g.sub(y.exp().mul(g.sum(d, true)))];

@@ -2,7 +2,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { contiguousStrides, formatShape, isContiguous, normalizeDim, numel, sameShape } from "../tensor/shape.js";
 import { getBackend } from "../backend/index.js";
 import { record } from "../autograd/node.js";
-import { checkSameNumel, sumToShape } from "./util.js";
+import { checkSameNumel, sumToShape, uninitialized } from "./util.js";
 
 /** Resolves one -1 entry in a requested shape from the element count. */
 export function inferShape(shape: readonly number[], total: number, op: string): number[] {
@@ -85,7 +85,7 @@ export function reshape(t: Tensor, shape: readonly number[]): Tensor {
 
 export function contiguous(t: Tensor): Tensor {
   if (t.isContiguous()) return t;
-  const out = Tensor.empty(t.shape, t.dtype);
+  const out = uninitialized(t.shape, t.dtype);
   getBackend().copy(t, out);
   return record(out, "contiguous", [t], (g) => [g]);
 }

@@ -8,6 +8,7 @@ import {
   adaptiveAvgPool2d, adaptiveAvgPool2dBackward, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward,
 } from "./pool.js";
 import { adamStep, rmspropStep, sgdStep } from "./optim.js";
+import { batchNormInference, layerNorm } from "./normalization.js";
 
 /** The pure-TypeScript reference backend: runs everywhere, and is the oracle other backends are tested against. */
 export const jsBackend: Backend = {
@@ -18,5 +19,6 @@ export const jsBackend: Backend = {
   gather, scatterAdd, gatherAlong, scatterAddAlong,
   conv2d, conv2dBackwardInput, conv2dBackwardWeight,
   maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward, adaptiveAvgPool2d, adaptiveAvgPool2dBackward,
+  batchNormInference, layerNorm,
   sgdStep, adamStep, rmspropStep,
 };

@@ -23,6 +23,14 @@ export interface NativeAddon {
   avgPool2dBackward(gradOut: Float32Array, gradIn: Float32Array, geometry: Float64Array, countIncludePad: boolean, divisorOverride: number): void;
   adaptiveAvgPool2d(x: Float32Array, out: Float32Array, geometry: Float64Array): void;
   adaptiveAvgPool2dBackward(gradOut: Float32Array, gradIn: Float32Array, geometry: Float64Array): void;
+  batchNormInference(
+    x: Float32Array, mean: Float32Array, variance: Float32Array, weight: Float32Array | null, bias: Float32Array | null,
+    eps: number, outer: number, channels: number, inner: number, out: Float32Array,
+  ): void;
+  layerNorm(
+    x: Float32Array, weight: Float32Array | null, bias: Float32Array | null, rows: number, size: number, eps: number,
+    out: Float32Array, mean: Float32Array | null, rstd: Float32Array | null,
+  ): void;
   unary(op: number, x: Float32Array, xOffset: number, layout: Float64Array, out: Float32Array): void;
   scalar(op: number, x: Float32Array, xOffset: number, layout: Float64Array, a: number, b: number, out: Float32Array): void;
   binary(op: number, a: Float32Array, aOffset: number, b: Float32Array, bOffset: number, layout: Float64Array, out: Float32Array): void;

@@ -151,6 +151,19 @@ function createNativeBackend(addon: NativeAddon): Backend {
       addon.adaptiveAvgPool2dBackward(gradOut, gradIn, poolGeometry(g));
     },
 
+    batchNormInference(x, mean, variance, weight, bias, eps, outer, channels, inner, out) {
+      const all32 = isF32(x) && isF32(mean) && isF32(variance) && isF32(out) && (weight === null || isF32(weight)) && (bias === null || isF32(bias));
+      if (!all32 || outer * channels * inner < MIN_ELEMENTS) {
+        return js.batchNormInference(x, mean, variance, weight, bias, eps, outer, channels, inner, out);
+      }
+      addon.batchNormInference(x, mean, variance, weight, bias, eps, outer, channels, inner, out);
+    },
+    layerNorm(x, weight, bias, rows, size, eps, out, mean, rstd) {
+      const all32 = isF32(x) && isF32(out) && [weight, bias, mean, rstd].every((t) => t === null || isF32(t));
+      if (!all32 || rows * size < MIN_ELEMENTS) return js.layerNorm(x, weight, bias, rows, size, eps, out, mean, rstd);
+      addon.layerNorm(x, weight as Float32Array | null, bias as Float32Array | null, rows, size, eps, out, mean as Float32Array | null, rstd as Float32Array | null);
+    },
+
     sgdStep(param, grad, buf, p) {
       if (!isF32(param) || !isF32(grad) || (buf !== null && !isF32(buf)) || param.length < MIN_ELEMENTS) {
         return js.sgdStep(param, grad, buf, p);

@@ -1,9 +1,9 @@
 import { Command } from "commander";
 import { FuzzyCMeans } from "../../cluster/index.js";
-import { formatTable, printJson } from "../output.js";
-import { addTableOptions, integerFlag, numberFlag, readFeatures } from "./pca.js";
-import type { TableFlags } from "./pca.js";
-import { clusterCount, clusterSizes, fixed, writeAssignments } from "./kmeans.js";
+import { fixed, formatTable, printJson } from "../output.js";
+import { addTableOptions, integerFlag, numberFlag, readFeatures } from "../options.js";
+import type { TableFlags } from "../options.js";
+import { clusterCount, clusterSizes, writeAssignments } from "./kmeans.js";
 
 interface FcmFlags extends TableFlags {
   k: string;

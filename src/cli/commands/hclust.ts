@@ -3,10 +3,10 @@ import { Command, Option } from "commander";
 import { Agglomerative, dendrogramSvg, LINKAGE_METHODS } from "../../cluster/index.js";
 import type { LinkageMethod } from "../../cluster/index.js";
 import { InputError } from "../errors.js";
-import { formatTable, printJson, writeFileAtomic } from "../output.js";
-import { addTableOptions, numberFlag, readFeatures } from "./pca.js";
-import type { TableFlags } from "./pca.js";
-import { clusterCount, clusterSizes, fixed, writeAssignments } from "./kmeans.js";
+import { fixed, formatTable, printJson, writeFileAtomic } from "../output.js";
+import { addTableOptions, numberFlag, readFeatures } from "../options.js";
+import type { TableFlags } from "../options.js";
+import { clusterCount, clusterSizes, writeAssignments } from "./kmeans.js";
 
 interface HclustFlags extends TableFlags {
   linkage: LinkageMethod;

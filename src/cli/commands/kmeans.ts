@@ -5,9 +5,9 @@ import type { KMeansAlgorithm } from "../../cluster/index.js";
 import type { NumericTable } from "../../io/table.js";
 import { lineChart } from "../../plot/index.js";
 import { InputError } from "../errors.js";
-import { formatTable, printJson, writeFileAtomic } from "../output.js";
-import { addTableOptions, csvField, integerFlag, numberFlag, readFeatures } from "./pca.js";
-import type { TableFlags } from "./pca.js";
+import { fixed, formatTable, printJson, writeFileAtomic } from "../output.js";
+import { addTableOptions, csvField, integerFlag, numberFlag, readFeatures } from "../options.js";
+import type { TableFlags } from "../options.js";
 
 /** Checks a cluster count flag against the table's number of samples. */
 export function clusterCount(flag: string, value: string, file: string, samples: number): number {
@@ -35,7 +35,6 @@ export function writeAssignments(path: string, table: NumericTable, header: stri
 }
 
 /** Four significant decimals, exponent form for very large or small values. */
-export const fixed = (v: number) => (Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-4 && v !== 0) ? v.toExponential(4) : v.toFixed(4));
 
 interface KMeansFlags extends TableFlags {
   k?: string;

@@ -4,7 +4,7 @@ import { BiasedMF, evaluate, globalMean, mae, ratingsFromTriples, rmse, SVDRecom
 import type { Ratings } from "../../recommend/index.js";
 import { InputError } from "../errors.js";
 import { formatTable, printJson } from "../output.js";
-import { integerFlag, numberFlag } from "./pca.js";
+import { integerFlag, numberFlag } from "../options.js";
 
 const METHODS = ["mean-fill-svd", "biased-mf"] as const;
 type Method = (typeof METHODS)[number];

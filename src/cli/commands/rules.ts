@@ -130,9 +130,6 @@ export function rulesCommand(): Command {
       "after",
       "\nExamples:\n  lantern rules groceries.csv --min-support 0.01 --min-confidence 0.5\n  lantern rules retail.dat --min-support 88 --algorithm eclat --itemsets-only --out itemsets.csv\n  lantern rules orders.csv --format tidy --min-count 20 --metric lift --min-threshold 2 --json",
     )
-    // a command added with addCommand does not inherit the program's exitOverride: commander's own
-    // usage errors (bad choice, missing argument) are bad input, exit 2, as main.ts does for its own
-    .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
     .action((file: string, opts: RulesOptions) => runRules(file, opts));
 }
 

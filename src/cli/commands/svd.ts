@@ -5,8 +5,8 @@ import { capturedEnergy } from "../../linalg/low-rank.js";
 import { barChart } from "../../plot/index.js";
 import { InputError } from "../errors.js";
 import { formatTable, printJson, writeFileAtomic } from "../output.js";
-import { addTableOptions, integerFlag, readFeatures } from "./pca.js";
-import type { TableFlags } from "./pca.js";
+import { addTableOptions, integerFlag, readFeatures } from "../options.js";
+import type { TableFlags } from "../options.js";
 
 interface SvdFlags extends TableFlags {
   rank?: string;

@@ -3,6 +3,7 @@ import { formatShape } from "../../tensor/shape.js";
 import { getBackend } from "../../backend/index.js";
 import type { Conv2dGeometry } from "../../backend/backend.js";
 import { record } from "../../autograd/node.js";
+import { uninitialized } from "../../ops/util.js";
 import type { Pair } from "./args.js";
 import { batchInput, pair, requireSameDtype } from "./args.js";
 
@@ -93,7 +94,7 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   const backend = getBackend();
   const xData = x.denseData();
   const wData = weight.denseData();
-  const out = Tensor.empty([g.batch, g.outChannels, g.outHeight, g.outWidth], x.dtype);
+  const out = uninitialized([g.batch, g.outChannels, g.outHeight, g.outWidth], x.dtype);
   if (out.numel > 0) backend.conv2d(xData, wData, bias ? bias.denseData() : null, out.data, g);
   const inputs = bias ? [x, weight, bias] : [x, weight];
   const y = record(out, "conv2d", inputs, (gy) => {
@@ -101,7 +102,7 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
     let gx: Tensor | null = null;
     let gw: Tensor | null = null;
     if (x.requiresGrad) {
-      gx = Tensor.empty(x.shape, x.dtype);
+      gx = uninitialized(x.shape, x.dtype);
       backend.conv2dBackwardInput(gyData, wData, gx.data, g);
     }
     if (weight.requiresGrad) {

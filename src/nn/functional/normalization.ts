@@ -1,7 +1,10 @@
 import type { Tensor } from "../../tensor/tensor.js";
+import { isFloating } from "../../tensor/dtype.js";
 import { formatShape, numel, sameShape } from "../../tensor/shape.js";
+import { getBackend } from "../../backend/index.js";
 import { noGrad } from "../../autograd/grad-mode.js";
-import { record } from "../../autograd/node.js";
+import { needsGrad, record } from "../../autograd/node.js";
+import { uninitialized } from "../../ops/util.js";
 import { requireSameDtype } from "./args.js";
 
 /** Sums [N, C, ...] over every dim but C, reducing adjacent dims only (the kernels' fast layout). */
@@ -38,6 +41,17 @@ export function batchNorm(
   const view = [1, channels, ...input.shape.slice(2).map(() => 1)];
   if (!training) {
     if (!runningMean || !runningVar) throw new TypeError("batchNorm: runningMean and runningVar are required when training is false");
+    const sameType = runningMean.dtype === input.dtype && runningVar.dtype === input.dtype;
+    if (sameType && isFloating(input.dtype) && !needsGrad(input, ...[weight, bias].filter((t): t is Tensor => t !== null))) {
+      // Inference: one fused pass instead of a multiply and an add over the whole input.
+      const out = uninitialized(input.shape, input.dtype);
+      const inner = numel(input.shape.slice(2));
+      getBackend().batchNormInference(
+        input.denseData(), runningMean.denseData(), runningVar.denseData(), weight?.denseData() ?? null, bias?.denseData() ?? null,
+        eps, input.shape[0], channels, inner, out.data,
+      );
+      return out;
+    }
     // y = x * scale + shift with per-channel scale = w / sqrt(var + eps): two passes over x.
     const invStd = runningVar.detach().add(eps).rsqrt();
     const scale = weight ? weight.mul(invStd) : invStd;
@@ -84,13 +98,11 @@ export function batchNorm(
  * dx = invStd * (g - mean(g) - xhat * mean(g * xhat)) per row.
  */
 function normalizeRows(rows: Tensor, eps: number): Tensor {
-  const k = rows.shape[1];
-  const x = rows.detach();
-  const { xhat, invStd } = noGrad(() => {
-    const centered = x.sub(x.sum(1, true).div(k));
-    const invStd = centered.square().sum(1, true).div(k).add(eps).rsqrt();
-    return { xhat: centered.mul(invStd), invStd };
-  });
+  const [r, k] = rows.shape;
+  const x = isFloating(rows.dtype) ? rows.detach() : rows.to("float32");
+  const xhat = uninitialized([r, k], x.dtype);
+  const invStd = uninitialized([r, 1], x.dtype);
+  getBackend().layerNorm(x.denseData(), null, null, r, k, eps, xhat.data, null, invStd.data);
   return record(xhat, "normalize", [rows], (g) => {
     const meanG = g.sum(1, true).div(k);
     const meanGX = g.mul(xhat).sum(1, true).div(k);
@@ -117,6 +129,12 @@ export function layerNorm(
     if (t && !sameShape(t.shape, shape)) throw new RangeError(`layerNorm: ${name} has shape ${formatShape(t.shape)}, expected ${formatShape(shape)}`);
   }
   const k = numel(shape);
+  if (isFloating(input.dtype) && !needsGrad(input, ...[weight, bias].filter((t): t is Tensor => t !== null))) {
+    // Inference: normalisation and the affine map in one pass per row.
+    const out = uninitialized(input.shape, input.dtype);
+    getBackend().layerNorm(input.denseData(), weight?.denseData() ?? null, bias?.denseData() ?? null, input.numel / k, k, eps, out.data, null, null);
+    return out;
+  }
   const xhat = normalizeRows(input.reshape([-1, k]), eps).reshape(input.shape);
   return applyAffine(xhat, weight, bias);
 }

@@ -3,6 +3,7 @@ import { formatShape } from "../../tensor/shape.js";
 import { getBackend } from "../../backend/index.js";
 import type { Pool2dGeometry } from "../../backend/backend.js";
 import { record } from "../../autograd/node.js";
+import { uninitialized } from "../../ops/util.js";
 import { stack } from "../../ops/join.js";
 import type { Pair } from "./args.js";
 import { batchInput, pair, requireFloat } from "./args.js";
@@ -96,12 +97,12 @@ export function maxPool2d(input: Tensor, opts: MaxPool2dOptions): Tensor | [Tens
   const { batched: x, unbatched } = batchInput(input, 4, "maxPool2d", "[N, C, H, W] or [C, H, W]");
   const g = poolGeometry(x, opts, "maxPool2d");
   const backend = getBackend();
-  const out = Tensor.empty(outputShape(x, g), x.dtype);
-  const indices = Tensor.empty(out.shape, "int32");
+  const out = uninitialized(outputShape(x, g), x.dtype);
+  const indices = uninitialized(out.shape, "int32");
   const argmax = indices.data as Int32Array;
   backend.maxPool2d(x.denseData(), out.data, argmax, g);
   record(out, "maxPool2d", [x], (gy) => {
-    const gx = Tensor.empty(x.shape, gy.dtype);
+    const gx = uninitialized(x.shape, gy.dtype);
     backend.maxPool2dBackward(gy.denseData(), argmax, gx.data, g);
     return [gx];
   });
@@ -119,10 +120,10 @@ export function avgPool2d(input: Tensor, opts: AvgPool2dOptions): Tensor {
   }
   const countIncludePad = opts.countIncludePad ?? true;
   const backend = getBackend();
-  const out = Tensor.empty(outputShape(x, g), x.dtype);
+  const out = uninitialized(outputShape(x, g), x.dtype);
   backend.avgPool2d(x.denseData(), out.data, g, countIncludePad, divisor);
   record(out, "avgPool2d", [x], (gy) => {
-    const gx = Tensor.empty(x.shape, gy.dtype);
+    const gx = uninitialized(x.shape, gy.dtype);
     backend.avgPool2dBackward(gy.denseData(), gx.data, g, countIncludePad, divisor);
     return [gx];
   });
@@ -151,10 +152,10 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tens
     kernelHeight: 1, kernelWidth: 1, strideH: 1, strideW: 1, padTop: 0, padLeft: 0, dilationH: 1, dilationW: 1,
   };
   const backend = getBackend();
-  const out = Tensor.empty([x.shape[0], x.shape[1], oh, ow], x.dtype);
+  const out = uninitialized([x.shape[0], x.shape[1], oh, ow], x.dtype);
   backend.adaptiveAvgPool2d(x.denseData(), out.data, g);
   record(out, "adaptiveAvgPool2d", [x], (gy) => {
-    const gx = Tensor.empty(x.shape, gy.dtype);
+    const gx = uninitialized(x.shape, gy.dtype);
     backend.adaptiveAvgPool2dBackward(gy.denseData(), gx.data, g);
     return [gx];
   });

@@ -24,6 +24,7 @@ export interface ArchitectureFixture {
   torchvision: string;
   cases: ArchitectureCase[];
   half_precision: Record<"F16" | "BF16", { file: string; input: number[]; logits: number[] }>;
+  local_response_norm: { size: number; alpha: number; beta: number; k: number; shape: number[]; input: number[]; output: number[] }[];
   images: {
     files: Record<"png" | "jpeg" | "webp", string>;
     crops: { file: string; resize: number; crop: number; interpolation: "bilinear" | "bicubic"; sha256: string; bytes: string | null; tensor_head: number[]; tensor_sum: number }[];
