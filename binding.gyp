@@ -8,6 +8,7 @@
         "native/src/addon_nn.cc",
         "native/src/conv.cc",
         "native/src/conv_depthwise.cc",
+        "native/src/conv_depthwise_avx512.cc",
         "native/src/conv_padded.cc",
         "native/src/cpu.cc",
         "native/src/elementwise.cc",

@@ -10,10 +10,40 @@
 
 namespace lantern {
 
+namespace {
+
+// The kernels to choose from on the active instruction set; only AVX-512 has several shapes.
+const MicroKernel* kernel_choices(int* count) {
+#if LANTERN_X86
+  if (active_isa() == Isa::Avx512) return avx512_micro_kernels(count);
+#endif
+  *count = 1;
+  return &micro_kernel();
+}
+
+}  // namespace
+
+const MicroKernel& micro_kernel_for(long m, long n) {
+  int count;
+  const MicroKernel* kernels = kernel_choices(&count);
+  const MicroKernel* best = kernels;
+  double least = -1;
+  for (int i = 0; i < count; ++i) {
+    // The work actually done: rows and columns rounded up to whole tiles. Ties keep the earlier.
+    double padded = static_cast<double>((m + kernels[i].mr - 1) / kernels[i].mr * kernels[i].mr) *
+                    ((n + kernels[i].nr - 1) / kernels[i].nr * kernels[i].nr);
+    if (least < 0 || padded < least) least = padded, best = kernels + i;
+  }
+  return *best;
+}
+
 const MicroKernel& micro_kernel() {
   switch (active_isa()) {
 #if LANTERN_X86
-    case Isa::Avx512: return avx512_micro_kernel();
+    case Isa::Avx512: {
+      int count;
+      return *avx512_micro_kernels(&count);
+    }
     case Isa::Avx2: return avx2_micro_kernel();
 #endif
 #if LANTERN_NEON
@@ -112,13 +142,17 @@ void macro_kernel(const MicroKernel& mk, const float* packed_a, const float* pac
 
 void gemm_block(const SourceA& a, const SourceB& b, long i0, long j0, long m, long n, long k,
                 float* c, long ldc, float alpha, float beta) {
+  gemm_block(micro_kernel_for(m, n), a, b, i0, j0, m, n, k, c, ldc, alpha, beta);
+}
+
+void gemm_block(const MicroKernel& mk, const SourceA& a, const SourceB& b, long i0, long j0, long m, long n, long k,
+                float* c, long ldc, float alpha, float beta) {
   if (m <= 0 || n <= 0) return;
   c += i0 * ldc + j0;
   if (k <= 0) {
     scale_block(c, m, n, ldc, beta);
     return;
   }
-  const MicroKernel& mk = micro_kernel();
   // Equal k blocks: k = 576 as 288 + 288 rather than 512 + 64, which would waste a pass over C.
   const long k_blocks = (k + mk.kc - 1) / mk.kc;
   const long kc_max = (k + k_blocks - 1) / k_blocks;
@@ -160,8 +194,57 @@ void gemm_block(const SourceA& a, const SourceB& b, long i0, long j0, long m, lo
   }
 }
 
-void split_2d(long m, long n, long parts, long* row_parts, long* col_parts) {
-  const MicroKernel& mk = micro_kernel();
+namespace {
+
+// sum_p a[p] b[p] with sixteen partial sums, which the vectoriser keeps in one register.
+LANTERN_VECTORIZE float dot(const float* a, const float* b, long k) {
+  float part[16] = {};
+  long p = 0;
+  for (; p + 16 <= k; p += 16) {
+    for (int j = 0; j < 16; ++j) part[j] += a[p + j] * b[p + j];
+  }
+  float sum = 0.0f;
+  for (; p < k; ++p) sum += a[p] * b[p];
+  for (int j = 0; j < 16; ++j) sum += part[j];
+  return sum;
+}
+
+LANTERN_VECTORIZE void axpy(float scale, const float* x, long n, float* y) {
+  for (long j = 0; j < n; ++j) y[j] += scale * x[j];
+}
+
+LANTERN_VECTORIZE void finish_row(const float* sum, long n, float alpha, float beta, float* c) {
+  if (beta == 0.0f) for (long j = 0; j < n; ++j) c[j] = alpha * sum[j];
+  else for (long j = 0; j < n; ++j) c[j] = alpha * sum[j] + beta * c[j];
+}
+
+}  // namespace
+
+bool gemv(const float* a, long a_stride, const float* b, long rs, long cs, long n, long k, float* c, float alpha,
+          float beta) {
+  if (cs != 1 && rs != 1) return false;
+  const float* x = a;
+  if (a_stride != 1) {
+    float* dense = scratch(ScratchSlot::PackA, k);
+    for (long p = 0; p < k; ++p) dense[p] = a[p * a_stride];
+    x = dense;
+  }
+  // Columns split across the pool once the product is worth waking it for (~1M multiply-adds).
+  long grain = std::max(1L, (1L << 20) / std::max(1L, k));
+  parallel_range(n, grain, [&](long begin, long end) {
+    float* sum = scratch(ScratchSlot::PackB, end - begin);
+    if (rs == 1) {
+      for (long j = begin; j < end; ++j) sum[j - begin] = dot(x, b + j * cs, k);
+    } else {
+      std::fill(sum, sum + (end - begin), 0.0f);
+      for (long p = 0; p < k; ++p) axpy(x[p], b + p * rs + begin, end - begin, sum);
+    }
+    finish_row(sum, end - begin, alpha, beta, c + begin);
+  });
+  return true;
+}
+
+void split_2d(const MicroKernel& mk, long m, long n, long parts, long* row_parts, long* col_parts) {
   long max_rows = (m + mk.mr - 1) / mk.mr;
   long max_cols = (n + mk.nr - 1) / mk.nr;
   double best = -1;
@@ -189,14 +272,14 @@ void gemm(const SourceA& a, const SourceB& b, long m, long n, long k, float* c, 
     gemm_block(a, b, 0, 0, m, n, k, c, ldc, alpha, beta);
     return;
   }
-  const MicroKernel& mk = micro_kernel();
+  const MicroKernel& mk = micro_kernel_for(m, n);
   long rp, cp;
-  split_2d(m, n, threads, &rp, &cp);
+  split_2d(mk, m, n, threads, &rp, &cp);
   long rows = ((m + rp - 1) / rp + mk.mr - 1) / mk.mr * mk.mr;
   long cols = ((n + cp - 1) / cp + mk.nr - 1) / mk.nr * mk.nr;
   parallel_for(rp * cp, [&](long t) {
     long i0 = (t / cp) * rows, j0 = (t % cp) * cols;
-    gemm_block(a, b, i0, j0, std::min(rows, m - i0), std::min(cols, n - j0), k, c, ldc, alpha, beta);
+    gemm_block(mk, a, b, i0, j0, std::min(rows, m - i0), std::min(cols, n - j0), k, c, ldc, alpha, beta);
   });
 }
 

@@ -20,12 +20,15 @@ struct MicroKernel {
   const char* name;
 };
 
-// The micro-kernel of the active instruction set (see cpu.h).
+// The default micro-kernel of the active instruction set (see cpu.h).
 const MicroKernel& micro_kernel();
+// The active instruction set's micro-kernel whose tile pads an m x n product least.
+const MicroKernel& micro_kernel_for(long m, long n);
 const MicroKernel& scalar_micro_kernel();
 #if defined(__x86_64__) || defined(_M_X64)
 const MicroKernel& avx2_micro_kernel();
-const MicroKernel& avx512_micro_kernel();
+// Several tile shapes, the default first; *count receives how many.
+const MicroKernel* avx512_micro_kernels(int* count);
 #endif
 #if defined(__aarch64__)
 const MicroKernel& neon_micro_kernel();
@@ -62,17 +65,26 @@ class StridedMatrix final : public SourceA, public SourceB {
 };
 
 // c[i0.., j0..] block of size m x n of  c = alpha * A B + beta * c  on the calling thread, where c
-// points at element (0, 0) of the whole product.
+// points at element (0, 0) of the whole product. The first form picks the micro-kernel itself.
 void gemm_block(const SourceA& a, const SourceB& b, long i0, long j0, long m, long n, long k,
+                float* c, long ldc, float alpha, float beta);
+void gemm_block(const MicroKernel& mk, const SourceA& a, const SourceB& b, long i0, long j0, long m, long n, long k,
                 float* c, long ldc, float alpha, float beta);
 
 // The whole m x n product, split into blocks across the thread pool when it is large enough.
 void gemm(const SourceA& a, const SourceB& b, long m, long n, long k, float* c, long ldc,
           float alpha, float beta);
 
+// The product of one row vector a (k elements, stride a_stride) and a k x n matrix B whose element
+// (p, j) is b[p * rs + j * cs]: c[j] = alpha * sum_p a[p] B[p, j] + beta * c[j]. Packing B for the
+// blocked GEMM would cost more than this whole product, which reads B once. Returns false (doing
+// nothing) unless B is row- or column-contiguous (cs == 1 or rs == 1).
+bool gemv(const float* a, long a_stride, const float* b, long rs, long cs, long n, long k, float* c, float alpha,
+          float beta);
+
 // How many row and column blocks to cut an m x n product into so that `parts` threads share it
 // with the least packing overhead; rows are cut at multiples of mr and columns of nr.
-void split_2d(long m, long n, long parts, long* row_parts, long* col_parts);
+void split_2d(const MicroKernel& mk, long m, long n, long parts, long* row_parts, long* col_parts);
 
 // Scales an m x n block by beta (beta == 0 writes zeros, so NaN garbage never survives).
 void scale_block(float* c, long m, long n, long ldc, float beta);

@@ -1,6 +1,9 @@
-// AVX-512 micro-kernel: a 14 x 32 tile held in 28 zmm accumulators (two vectors per row), leaving
-// registers for the two B vectors and the broadcast A element. Each k step is 28 FMAs against
-// 2 vector loads and 14 broadcasts, enough to keep both FMA pipes busy.
+// AVX-512 micro-kernels: an MR x (16 * NV) tile held in MR * NV zmm accumulators, with NV vector
+// loads of B and MR broadcasts of A per k step. Three shapes share one template so that the driver
+// can pick the one that pads a given product least: 14 x 32 (28 accumulators, the default), 8 x 48
+// (24; exact for the multiples of 8 that channel counts and sequence lengths usually are) and
+// 6 x 64 (24; for products only a few rows tall, such as small convolutions' output channels).
+// Each sustains about 28 or 24 FMAs per 10 to 16 loads, enough to keep the FMA pipes busy.
 #include "cpu.h"
 #include "gemm.h"
 
@@ -10,55 +13,62 @@
 namespace lantern {
 namespace {
 
-constexpr int MR = 14;
-constexpr int NR = 32;
-
-LANTERN_TARGET_AVX512 inline void store_row(float* c, __m512 lo, __m512 hi, __m512 alpha, __m512 beta,
-                                            bool read_c, __mmask16 mlo, __mmask16 mhi) {
-  lo = _mm512_mul_ps(lo, alpha);
-  hi = _mm512_mul_ps(hi, alpha);
-  if (read_c) {
-    lo = _mm512_fmadd_ps(beta, _mm512_maskz_loadu_ps(mlo, c), lo);
-    hi = _mm512_fmadd_ps(beta, _mm512_maskz_loadu_ps(mhi, c + 16), hi);
+template <int MR, int NV>
+LANTERN_TARGET_AVX512 void kernel(long k, const float* a, const float* b, float* c, long ldc, float alpha, float beta,
+                                  int m, int n) {
+  constexpr int NR = 16 * NV;
+  __m512 acc[MR][NV];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i) {
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_setzero_ps();
   }
-  _mm512_mask_storeu_ps(c, mlo, lo);
-  _mm512_mask_storeu_ps(c + 16, mhi, hi);
-}
-
-LANTERN_TARGET_AVX512 void kernel_14x32(long k, const float* a, const float* b, float* c, long ldc,
-                                        float alpha, float beta, int m, int n) {
-  __m512 acc[MR][2];
-#pragma GCC unroll 14
-  for (int i = 0; i < MR; ++i) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
   for (long p = 0; p < k; ++p) {
     _mm_prefetch(reinterpret_cast<const char*>(b + 8 * NR), _MM_HINT_T0);
-    __m512 b0 = _mm512_load_ps(b);
-    __m512 b1 = _mm512_load_ps(b + 16);
-#pragma GCC unroll 14
+    __m512 bv[NV];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) bv[v] = _mm512_load_ps(b + 16 * v);
+#pragma GCC unroll 16
     for (int i = 0; i < MR; ++i) {
       __m512 ai = _mm512_set1_ps(a[i]);
-      acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
-      acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_fmadd_ps(ai, bv[v], acc[i][v]);
     }
     a += MR;
     b += NR;
   }
-  __m512 va = _mm512_set1_ps(alpha);
-  __m512 vb = _mm512_set1_ps(beta);
-  bool read_c = beta != 0.0f;
-  __mmask16 mlo = n >= 16 ? 0xFFFF : static_cast<__mmask16>((1u << n) - 1);
-  __mmask16 mhi = n >= 32 ? 0xFFFF : n <= 16 ? 0 : static_cast<__mmask16>((1u << (n - 16)) - 1);
-#pragma GCC unroll 14
+  const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+  const bool read_c = beta != 0.0f;
+  __mmask16 mask[NV];
+#pragma GCC unroll 4
+  for (int v = 0; v < NV; ++v) {
+    int left = n - 16 * v;
+    mask[v] = left >= 16 ? 0xFFFF : left <= 0 ? 0 : static_cast<__mmask16>((1u << left) - 1);
+  }
+#pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {
-    if (i < m) store_row(c + i * ldc, acc[i][0], acc[i][1], va, vb, read_c, mlo, mhi);
+    if (i >= m) break;
+    float* row = c + i * ldc;
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) {
+      __m512 r = _mm512_mul_ps(acc[i][v], va);
+      if (read_c) r = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(mask[v], row + 16 * v), r);
+      _mm512_mask_storeu_ps(row + 16 * v, mask[v], r);
+    }
   }
 }
 
 }  // namespace
 
-const MicroKernel& avx512_micro_kernel() {
-  static const MicroKernel kernel{MR, NR, 14 * 48, 512, 2048, kernel_14x32, "avx512-14x32"};
-  return kernel;
+const MicroKernel* avx512_micro_kernels(int* count) {
+  // Cache blocks: kc = 512 (k split evenly), mc so the packed A block (mc x kc) stays in L2.
+  static const MicroKernel kernels[] = {
+      {14, 32, 14 * 24, 512, 2048, kernel<14, 2>, "avx512-14x32"},
+      {8, 48, 8 * 42, 512, 2048, kernel<8, 3>, "avx512-8x48"},
+      {6, 64, 6 * 56, 512, 2048, kernel<6, 4>, "avx512-6x64"},
+  };
+  *count = 3;
+  return kernels;
 }
 
 }  // namespace lantern

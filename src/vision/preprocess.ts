@@ -1,4 +1,5 @@
 import { Tensor } from "../tensor/tensor.js";
+import { pythonRound } from "./ops/misc.js";
 
 /**
  * torchvision's ImageNet evaluation transform (ImageClassification: resize the shorter side,
@@ -122,11 +123,6 @@ export function resizeShorterSide(image: RGBImage, size: number, interpolation: 
   return w <= h ? resize(image, size, long, interpolation) : resize(image, long, size, interpolation);
 }
 
-/** Python's round(): halves to the even neighbour (torchvision's crop offsets use it). */
-function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
 /** torchvision's center_crop: the centred size x size window, zero-padded first where the image is smaller. */
 export function centerCrop(image: RGBImage, size: number): RGBImage {
@@ -135,8 +131,8 @@ export function centerCrop(image: RGBImage, size: number): RGBImage {
   // Padding (size - side) in total makes the padded side exactly `size`.
   const paddedW = Math.max(image.width, size);
   const paddedH = Math.max(image.height, size);
-  const left = roundHalfEven((paddedW - size) / 2) - padLeft;
-  const top = roundHalfEven((paddedH - size) / 2) - padTop;
+  const left = pythonRound((paddedW - size) / 2) - padLeft;
+  const top = pythonRound((paddedH - size) / 2) - padTop;
   const data = new Uint8Array(size * size * 3);
   for (let y = 0; y < size; y++) {
     const sy = y + top;

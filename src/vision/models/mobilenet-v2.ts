@@ -7,17 +7,11 @@ import { Dropout } from "../../nn/modules/dropout.js";
 import { ReLU6 } from "../../nn/modules/activation.js";
 import * as F from "../../nn/functional/index.js";
 import type { NormLayer } from "../ops/misc.js";
-import { batchNorm2d, Conv2dNormActivation, makeDivisible } from "../ops/misc.js";
+import { batchNorm2d, Conv2dNormActivation, makeDivisible, pythonRound } from "../ops/misc.js";
 import type { ClassifierOptions } from "./common.js";
 import { flatten1, initWeights, kaimingFanOut, normalLinear, numClassesOf, probability } from "./common.js";
 
 const relu6 = () => new ReLU6();
-
-/** Python's round(): halves go to the even neighbour, so fractional expansion ratios match torchvision. */
-function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
 /**
  * The inverted residual with linear bottleneck (Sandler et al. 2018, Table 1): 1x1 expansion by t
@@ -30,7 +24,7 @@ export class InvertedResidual extends Module {
   constructor(inp: number, oup: number, stride: number, expandRatio: number, normLayer: NormLayer) {
     super();
     if (stride !== 1 && stride !== 2) throw new RangeError(`mobilenet_v2: stride should be 1 or 2, got ${stride}`);
-    const hidden = roundHalfEven(inp * expandRatio);
+    const hidden = pythonRound(inp * expandRatio);
     this.useResConnect = stride === 1 && inp === oup;
     const layers: Module[] = [];
     if (expandRatio !== 1) layers.push(new Conv2dNormActivation(inp, hidden, 1, { normLayer, activationLayer: relu6 }));

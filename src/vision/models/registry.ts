@@ -58,7 +58,7 @@ const ENTRIES: ModelEntry[] = [
   entry("resnext101_64x4d", resnext101_64x4d), entry("wide_resnet50_2", wide_resnet50_2), entry("wide_resnet101_2", wide_resnet101_2),
   entry("googlenet", googlenet, 224, imagenet(), { pretrainedOptions: { transformInput: true } }),
   entry("inception_v3", inceptionV3, 299, imagenet(299, 342), { pretrainedOptions: { transformInput: true } }),
-  entry("mobilenet_v1", mobilenetV1, 224, undefined),
+  entry("mobilenet_v1", mobilenetV1),
   entry("mobilenet_v2", mobilenetV2), entry("mobilenet_v3_small", mobilenetV3Small), entry("mobilenet_v3_large", mobilenetV3Large),
   efficientnet(0, efficientnetB0), efficientnet(1, efficientnetB1), efficientnet(2, efficientnetB2), efficientnet(3, efficientnetB3),
   efficientnet(4, efficientnetB4), efficientnet(5, efficientnetB5), efficientnet(6, efficientnetB6), efficientnet(7, efficientnetB7),

@@ -26,6 +26,12 @@ export function makeDivisible(value: number, divisor: number, minValue = divisor
   return rounded < 0.9 * value ? rounded + divisor : rounded;
 }
 
+/** Python's round(): halves go to the even neighbour (torchvision's expansion widths and crop offsets use it). */
+export function pythonRound(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
 export interface Conv2dNormActivationOptions {
   stride?: number;
   /** Defaults to (kernelSize - 1) / 2 * dilation, which keeps the size at stride 1. */

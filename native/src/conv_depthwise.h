@@ -1,0 +1,29 @@
+// Internals shared by the depthwise convolution kernels (conv_depthwise*.cc).
+#pragma once
+
+#include "conv.h"
+
+namespace lantern {
+
+// A zero-padded copy of one input plane, each row split into `stride` phases (phase q holds padded
+// columns q, q + stride, ...), so that every kernel tap reads a contiguous run at any stride: tap
+// offset t of output column ow is padded column ow * stride + t, i.e. phase t % stride at index
+// ow + t / stride.
+struct PhasePlane {
+  long height, stride, phase_len;
+  const float* data;
+  const float* row(long r, long offset) const {
+    return data + (r * stride + offset % stride) * phase_len + offset / stride;
+  }
+};
+
+#if defined(__x86_64__) || defined(_M_X64)
+// One output plane from a phase-split plane; offsets[t] is where tap t of output row 0 reads.
+void depthwise_plane_avx512(const PhasePlane& in, const ConvGeometry& g, const long* offsets, const float* weights,
+                            float bias, float* out);
+// One output plane of a unit-stride convolution straight from the unpadded input plane.
+void depthwise_unit_stride_avx512(const float* image, const ConvGeometry& g, const float* weights, float bias,
+                                  float* out);
+#endif
+
+}  // namespace lantern
