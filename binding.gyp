@@ -10,6 +10,7 @@
         "native/src/conv_depthwise.cc",
         "native/src/conv_depthwise_avx512.cc",
         "native/src/conv_padded.cc",
+        "native/src/conv_weight_grad.cc",
         "native/src/cpu.cc",
         "native/src/elementwise.cc",
         "native/src/gemm.cc",

@@ -26,3 +26,4 @@ export * as assoc from "./assoc/index.js";
 export * as plot from "./plot/index.js";
 export * as data from "./data/index.js";
 export * as train from "./train/index.js";
+export * as analysis from "./analysis/index.js";

@@ -78,18 +78,6 @@ class Im2colColumns final : public SourceB {
   const ConvGeometry& g_;
 };
 
-// Rows of the k dimension [p0, p0 + kc) when k runs over (image, output position) pairs: calls
-// visit(image, first position, count, offset into the block) once per image touched.
-template <typename Visit>
-void for_each_image_segment(long p0, long kc, long spatial, Visit visit) {
-  for (long p = p0, end = p0 + kc; p < end;) {
-    long n = p / spatial, s = p % spatial;
-    long len = std::min(end - p, spatial - s);
-    visit(n, s, len, p - p0);
-    p += len;
-  }
-}
-
 // grad_out of one group, og x (batch * spatial): the left operand of the weight gradient.
 class BatchedGradRows final : public SourceA {
  public:
@@ -268,6 +256,10 @@ void conv2d_backward_input(const float* grad_out, const float* w, float* grad_in
 void conv2d_backward_weight(const float* grad_out, const float* x, float* grad_weight, const ConvGeometry& g) {
   if (g.depthwise()) {
     depthwise_backward_weight(grad_out, x, grad_weight, g);
+    return;
+  }
+  if (g.unit_stride()) {
+    padded_conv2d_backward_weight(grad_out, x, grad_weight, g);
     return;
   }
   // k runs over every output position of every image, so the batch sums inside the GEMM.

@@ -3,6 +3,8 @@
 // accumulates into grad_weight.
 #pragma once
 
+#include <algorithm>
+
 namespace lantern {
 
 struct ConvGeometry {
@@ -35,10 +37,36 @@ void depthwise_conv2d(const float* x, const float* w, const float* bias, float* 
 void depthwise_backward_input(const float* grad_out, const float* w, float* grad_in, const ConvGeometry& g);
 void depthwise_backward_weight(const float* grad_out, const float* x, float* grad_weight, const ConvGeometry& g);
 
-// One image group of a unit-stride convolution by way of a zero-padded copy (conv_padded.cc):
-// image, weights, bias and out point at the group's first channel; parallel lets it use the pool.
+// Unit-stride convolution computes a "wide" output whose rows are as long as the zero-padded input
+// rows, Wp = OW + (KW - 1) * dw, so that every im2col row is one contiguous slice of the padded
+// image (conv_padded.cc); the Wp - OW extra columns per row are computed and dropped.
+struct PaddedShape {
+  long height, width;  // Hp, Wp
+  long plane() const { return height * width; }
+};
+PaddedShape padded_shape(const ConvGeometry& g);
+// Copies `channels` planes of an image into dst as zero-padded Hp x Wp planes.
+void pad_planes(const float* image, long channels, const ConvGeometry& g, const PaddedShape& p, float* dst);
+
+// One image group of a unit-stride convolution by way of a zero-padded copy: image, weights, bias
+// and out point at the group's first channel; parallel lets it use the pool.
 void padded_conv2d(const float* image, const float* weights, const float* bias, float* out, const ConvGeometry& g,
                    bool parallel);
+// The weight gradient of a unit-stride convolution (accumulated into grad_weight), as one GEMM per
+// group whose k runs over every wide position of every image (conv_weight_grad.cc).
+void padded_conv2d_backward_weight(const float* grad_out, const float* x, float* grad_weight, const ConvGeometry& g);
+
+// Rows [p0, p0 + kc) of a k dimension that runs over (image, position) pairs with `per_image`
+// positions each: calls visit(image, first position, count, offset into the block) once per image.
+template <typename Visit>
+void for_each_image_segment(long p0, long kc, long per_image, Visit visit) {
+  for (long p = p0, end = p0 + kc; p < end;) {
+    long n = p / per_image, s = p % per_image;
+    long len = std::min(end - p, per_image - s);
+    visit(n, s, len, p - p0);
+    p += len;
+  }
+}
 
 // out[s - begin] for s in [begin, end) of row `patch_index` of one image group's im2col matrix,
 // where image points at the group's first input channel.

@@ -11,22 +11,12 @@
 #include "scratch.h"
 
 namespace lantern {
-namespace {
-
-struct PaddedShape {
-  long height, width;  // Hp, Wp
-  long plane() const { return height * width; }
-};
 
 PaddedShape padded_shape(const ConvGeometry& g) {
   return {g.out_height + (g.kernel_height - 1) * g.dilation_h, g.out_width + (g.kernel_width - 1) * g.dilation_w};
 }
 
-// Copies `channels` planes of the image into a zero-padded buffer. The wide output's last columns
-// read up to (KW - 1) * dw floats past the final plane, so that tail is zeroed too.
-float* pad_image(const float* image, long channels, const ConvGeometry& g, const PaddedShape& p) {
-  const long tail = (g.kernel_width - 1) * g.dilation_w;
-  float* padded = scratch(ScratchSlot::Padded, static_cast<size_t>(channels * p.plane() + tail));
+void pad_planes(const float* image, long channels, const ConvGeometry& g, const PaddedShape& p, float* padded) {
   for (long c = 0; c < channels; ++c) {
     for (long r = 0; r < p.height; ++r) {
       float* dst = padded + c * p.plane() + r * p.width;
@@ -43,6 +33,16 @@ float* pad_image(const float* image, long channels, const ConvGeometry& g, const
       std::fill(dst + hi, dst + p.width, 0.0f);
     }
   }
+}
+
+namespace {
+
+// `channels` padded planes of one image in scratch. The wide output's last columns read up to
+// (KW - 1) * dw floats past the final plane, so that tail is zeroed too.
+float* pad_image(const float* image, long channels, const ConvGeometry& g, const PaddedShape& p) {
+  const long tail = (g.kernel_width - 1) * g.dilation_w;
+  float* padded = scratch(ScratchSlot::Padded, static_cast<size_t>(channels * p.plane() + tail));
+  pad_planes(image, channels, g, p, padded);
   std::fill(padded + channels * p.plane(), padded + channels * p.plane() + tail, 0.0f);
   return padded;
 }

@@ -53,10 +53,10 @@ const MicroKernel& micro_kernel() {
   }
 }
 
-void pack_transposed(const float* src, long ld, int lines, long kc, int width, float* dst) {
+void pack_lines(const float* const* lines, int count, long kc, int width, float* dst) {
 #if LANTERN_X86
   if (active_isa() == Isa::Avx2 || active_isa() == Isa::Avx512) {
-    pack_transposed_avx2(src, ld, lines, kc, width, dst);
+    pack_lines_avx2(lines, count, kc, width, dst);
     return;
   }
 #endif
@@ -64,11 +64,18 @@ void pack_transposed(const float* src, long ld, int lines, long kc, int width, f
   constexpr long kStep = 16;
   for (long pb = 0; pb < kc; pb += kStep) {
     long pe = std::min(kc, pb + kStep);
-    for (int i = 0; i < lines; ++i) {
-      for (long p = pb; p < pe; ++p) dst[p * width + i] = src[i * ld + p];
+    for (int i = 0; i < count; ++i) {
+      for (long p = pb; p < pe; ++p) dst[p * width + i] = lines[i][p];
     }
-    for (long p = pb; p < pe; ++p) std::fill(dst + p * width + lines, dst + (p + 1) * width, 0.0f);
+    for (long p = pb; p < pe; ++p) std::fill(dst + p * width + count, dst + (p + 1) * width, 0.0f);
   }
+}
+
+void pack_transposed(const float* src, long ld, int lines, long kc, int width, float* dst) {
+  constexpr int kMaxLines = 64;  // every micro-kernel tile side is at most this
+  const float* starts[kMaxLines];
+  for (int i = 0; i < lines; ++i) starts[i] = src + i * ld;
+  pack_lines(starts, lines, kc, width, dst);
 }
 
 void StridedMatrix::pack_rows(long i0, long mc, long p0, long kc, int mr, float* dst) const {

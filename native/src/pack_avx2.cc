@@ -1,6 +1,6 @@
-// Packing of operands stored along k (row-major A, transposed B): an 8 x 8 in-register transpose
-// replaces 64 scalar moves with 8 loads, 24 shuffles and 8 stores. Used on AVX2 and AVX-512
-// machines alike, since packing is limited by memory, not by vector width.
+// Packing of operands stored along k (row-major A, transposed B, image rows of a convolution): an
+// 8 x 8 in-register transpose replaces 64 scalar moves with 8 loads, 24 shuffles and 8 stores. Used
+// on AVX2 and AVX-512 machines alike, since packing is limited by memory, not by vector width.
 #include "cpu.h"
 #include "pack.h"
 
@@ -32,11 +32,8 @@ LANTERN_TARGET_AVX2 inline void transpose8x8(__m256 r[8]) {
   r[7] = _mm256_permute2f128_ps(u3, u7, 0x31);
 }
 
-// Lines [r0, r0 + 8) of the panel; only the first `valid` are stored.
-LANTERN_TARGET_AVX2 void pack_group(const float* src, long ld, long r0, int valid, long kc, int width,
-                                    float* dst) {
-  const float* line[8];
-  for (int i = 0; i < 8; ++i) line[i] = src + (r0 + std::min(i, valid - 1)) * ld;
+// Lines r0 .. r0 + 7 of the panel, read through line[0..8); only the first `valid` are stored.
+LANTERN_TARGET_AVX2 void pack_group(const float* const* line, long r0, int valid, long kc, int width, float* dst) {
   long p = 0;
   for (; p + 8 <= kc; p += 8) {
     __m256 r[8];
@@ -60,18 +57,22 @@ LANTERN_TARGET_AVX2 void pack_group(const float* src, long ld, long r0, int vali
 
 }  // namespace
 
-LANTERN_TARGET_AVX2 void pack_transposed_avx2(const float* src, long ld, int lines, long kc, int width,
-                                              float* dst) {
+LANTERN_TARGET_AVX2 void pack_lines_avx2(const float* const* lines, int count, long kc, int width, float* dst) {
   // Whole groups of 8, then the last group shifted back to overlap the previous one, so that every
   // store stays full width; only panels narrower than 8 need partial stores.
+  const float* group[8];
+  auto pack = [&](long r0, int valid) {
+    for (int i = 0; i < 8; ++i) group[i] = lines[r0 + std::min(i, valid - 1)];
+    pack_group(group, r0, valid, kc, width, dst);
+  };
   long r0 = 0;
-  for (; r0 + 8 <= lines; r0 += 8) pack_group(src, ld, r0, 8, kc, width, dst);
-  if (r0 < lines) {
-    if (lines >= 8) pack_group(src, ld, lines - 8, 8, kc, width, dst);
-    else pack_group(src, ld, 0, lines, kc, width, dst);
+  for (; r0 + 8 <= count; r0 += 8) pack(r0, 8);
+  if (r0 < count) {
+    if (count >= 8) pack(count - 8, 8);
+    else pack(0, count);
   }
-  if (lines < width) {
-    for (long p = 0; p < kc; ++p) std::fill(dst + p * width + lines, dst + (p + 1) * width, 0.0f);
+  if (count < width) {
+    for (long p = 0; p < kc; ++p) std::fill(dst + p * width + count, dst + (p + 1) * width, 0.0f);
   }
 }
 

@@ -13,6 +13,9 @@ import { recommendCommand } from "./commands/recommend.js";
 import { trainCommand } from "./commands/train.js";
 import { evalCommand } from "./commands/eval.js";
 import { experimentCommand } from "./commands/experiment.js";
+import { summaryCommand } from "./commands/summary.js";
+import { convCalcCommand } from "./commands/conv-calc.js";
+import { classifyCommand } from "./commands/classify.js";
 import { backend } from "../backend/index.js";
 
 /** commander's own usage errors (unknown option, missing argument, bad choice) are bad input: exit 2. */
@@ -28,7 +31,7 @@ const program = new Command("lantern")
   .showHelpAfterError();
 
 for (const command of [
-  demoCommand(), trainCommand(), evalCommand(), experimentCommand(),
+  demoCommand(), summaryCommand(), convCalcCommand(), classifyCommand(), trainCommand(), evalCommand(), experimentCommand(),
   kmeansCommand(), fcmCommand(), hclustCommand(), pcaCommand(), svdCommand(), rulesCommand(), recommendCommand(),
   benchCommand(),
 ]) {

@@ -7,6 +7,7 @@ import type { ClassPrediction } from "../../vision/classify.js";
 import { backend } from "../../backend/index.js";
 import { InputError } from "../errors.js";
 import { printJson } from "../output.js";
+import { integerFlag } from "../options.js";
 
 interface ClassifyOptions {
   model: string;
@@ -15,12 +16,6 @@ interface ClassifyOptions {
   batchSize: string;
   transformInput: boolean;
   json?: boolean;
-}
-
-function positive(flag: string, text: string): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || n < 1) throw new InputError(`${flag}: expected a positive integer, got "${text}"`);
-  return n;
 }
 
 /** Library errors about user input (bad file, wrong checkpoint), prefixed with what they concern. */
@@ -44,8 +39,8 @@ export function classifyCommand(): Command {
     .option("--no-transform-input", "GoogLeNet / Inception v3: weights expect ImageNet normalisation directly (not torchvision's ported ones)")
     .option("--json", "print the predictions as one JSON document")
     .action(async (images: string[], opts: ClassifyOptions) => {
-      const topK = positive("--top-k", opts.topK);
-      const batchSize = positive("--batch-size", opts.batchSize);
+      const topK = integerFlag("--top-k", opts.topK);
+      const batchSize = integerFlag("--batch-size", opts.batchSize);
       const entry = await asInput("--model", () => modelEntry(opts.model));
       if (!entry.imagenet) throw new InputError(`--model ${entry.name}: not an ImageNet classifier (expects ${entry.inputShape.join("x")} input)`);
       const options = opts.transformInput ? entry.pretrainedOptions ?? {} : {};

@@ -3,6 +3,7 @@ import { convCalc } from "../../analysis/conv-calc.js";
 import type { ConvCalcResult, ConvCost, ConvSpec } from "../../analysis/conv-calc.js";
 import { InputError } from "../errors.js";
 import { formatTable, printJson } from "../output.js";
+import { integerFlag } from "../options.js";
 
 interface ConvCalcOptions {
   input: string;
@@ -18,17 +19,11 @@ interface ConvCalcOptions {
   json?: boolean;
 }
 
-function integer(flag: string, text: string, min: number): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || n < min) throw new InputError(`${flag}: expected an integer >= ${min}, got "${text}"`);
-  return n;
-}
-
 /** "5" or "1x7" (height x width). */
 function pairFlag(flag: string, text: string, min: number): number | [number, number] {
   const parts = text.toLowerCase().split("x");
-  if (parts.length === 1) return integer(flag, parts[0], min);
-  if (parts.length === 2) return [integer(flag, parts[0], min), integer(flag, parts[1], min)];
+  if (parts.length === 1) return integerFlag(flag, parts[0], min);
+  if (parts.length === 2) return [integerFlag(flag, parts[0], min), integerFlag(flag, parts[1], min)];
   throw new InputError(`${flag}: expected N or HxW, got "${text}"`);
 }
 
@@ -36,7 +31,7 @@ function pairFlag(flag: string, text: string, min: number): number | [number, nu
 function parseInput(text: string): { height: number; width: number; channels: number } {
   const parts = text.toLowerCase().split("x");
   if (parts.length !== 2 && parts.length !== 3) throw new InputError(`--input: expected HxW or HxWxC (e.g. 28x28x192), got "${text}"`);
-  const [height, width, channels = 1] = parts.map((p) => integer("--input", p, 1));
+  const [height, width, channels = 1] = parts.map((p) => integerFlag("--input", p, 1));
   return { height, width, channels };
 }
 
@@ -97,8 +92,8 @@ export function convCalcCommand(): Command {
         padding: pairFlag("--padding", opts.padding, 0),
         stride: pairFlag("--stride", opts.stride, 1),
         dilation: pairFlag("--dilation", opts.dilation, 1),
-        outChannels: integer("--out-channels", opts.outChannels, 1),
-        groups: integer("--groups", opts.groups, 1),
+        outChannels: integerFlag("--out-channels", opts.outChannels, 1),
+        groups: integerFlag("--groups", opts.groups, 1),
         bias: opts.bias ?? false,
       };
       const run = <T>(f: () => T): T => {
@@ -112,7 +107,7 @@ export function convCalcCommand(): Command {
       const result = run(() => convCalc(spec, { separable: opts.separable }));
       let bottleneck: BottleneckCost | null = null;
       if (opts.bottleneck !== undefined) {
-        const channels = integer("--bottleneck", opts.bottleneck, 1);
+        const channels = integerFlag("--bottleneck", opts.bottleneck, 1);
         const first = run(() => convCalc({ height: spec.height, width: spec.width, channels: spec.channels, kernel: 1, outChannels: channels, bias: spec.bias }));
         const second = run(() => convCalc({ ...spec, channels, groups: 1 }));
         bottleneck = { channels, first, second, params: first.params + second.params, macs: first.macs + second.macs, flops: first.flops + second.flops };

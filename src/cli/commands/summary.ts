@@ -5,6 +5,7 @@ import { summary } from "../../analysis/summary.js";
 import type { ModelSummary } from "../../analysis/summary.js";
 import { InputError } from "../errors.js";
 import { formatTable, printJson } from "../output.js";
+import { integerFlag } from "../options.js";
 
 interface SummaryOptions {
   input?: string;
@@ -63,8 +64,7 @@ export function summaryCommand(): Command {
         throw new InputError((error as Error).message);
       }
       const shape = opts.input === undefined ? [1, ...entry.inputShape] : parseInputShape(opts.input);
-      const numClasses = opts.numClasses === undefined ? undefined : Number(opts.numClasses);
-      if (numClasses !== undefined && !(Number.isInteger(numClasses) && numClasses > 0)) throw new InputError(`--num-classes: expected a positive integer, got "${opts.numClasses}"`);
+      const numClasses = opts.numClasses === undefined ? undefined : integerFlag("--num-classes", opts.numClasses);
       // Only shapes matter here: skip drawing random weights (seconds for VGG's 138M).
       const model = skipInit(() => entry.build(numClasses === undefined ? {} : { numClasses }));
       let result: ModelSummary;

@@ -20,3 +20,4 @@ export {
 } from "./loss.js";
 export type { Reduction, ReductionOptions, NllLossOptions, CrossEntropyOptions } from "./loss.js";
 export type { Pair } from "./args.js";
+export { localResponseNorm } from "./local-response-norm.js";

@@ -22,3 +22,4 @@ export {
   ReLU, ReLU6, LeakyReLU, ELU, GELU, SiLU, Mish, Sigmoid, Tanh, Hardswish, Hardsigmoid, Softplus, Softmax, LogSoftmax,
 } from "./activation.js";
 export * as init from "./init.js";
+export { LocalResponseNorm } from "./lrn.js";

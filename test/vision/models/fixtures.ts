@@ -1,7 +1,15 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 
 /** Absolute path of a file in test/fixtures (tests run from dist/test/...). */
 export const fixturePath = (name: string): string => new URL(`../../../../test/fixtures/${name}`, import.meta.url).pathname;
+
+/**
+ * The 14 MB torchvision MobileNetV2 checkpoint stays in the project's shared fixtures (beside the
+ * checkout, as in CI) rather than in git; tests that need it skip with this reason when it is absent.
+ */
+const MOBILENET_V2 = new URL("../../../../../shared/fixtures/mobilenet_v2.safetensors", import.meta.url).pathname;
+export const mobilenetV2Weights: string | null = existsSync(MOBILENET_V2) ? MOBILENET_V2 : null;
+export const NEEDS_MOBILENET_V2 = mobilenetV2Weights ? false : "needs ../shared/fixtures/mobilenet_v2.safetensors beside the checkout";
 
 export interface ArchitectureCase {
   id: string;
