@@ -202,6 +202,10 @@ void conv2d(const float* x, const float* w, const float* bias, float* out, const
     depthwise_conv2d(x, w, bias, out, g);
     return;
   }
+  if (winograd_suits(g)) {
+    winograd_conv2d(x, w, bias, out, g);
+    return;
+  }
   const long og = g.group_out(), patch = g.patch(), spatial = g.out_plane();
   for_each_unit(g.batch * g.groups, [&](long u, bool parallel) {
     long n = u / g.groups, gi = u % g.groups;

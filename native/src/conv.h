@@ -56,6 +56,11 @@ void padded_conv2d(const float* image, const float* weights, const float* bias, 
 // group whose k runs over every wide position of every image (conv_weight_grad.cc).
 void padded_conv2d_backward_weight(const float* grad_out, const float* x, float* grad_weight, const ConvGeometry& g);
 
+// 3x3 unit-stride convolution by Winograd F(2x2, 3x3) (conv_winograd.cc), when the instruction
+// set has it and the image is large enough for the transforms to pay.
+bool winograd_suits(const ConvGeometry& g);
+void winograd_conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g);
+
 // Rows [p0, p0 + kc) of a k dimension that runs over (image, position) pairs with `per_image`
 // positions each: calls visit(image, first position, count, offset into the block) once per image.
 template <typename Visit>

@@ -1,6 +1,7 @@
 #include "dgemm.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -133,30 +134,28 @@ void block(const DoubleKernel& mk, const Operand& a, const Operand& b, long i0, 
   }
 }
 
-// sum_p x[p] y[p] for four rows at once, with eight partial sums per row that the vectoriser keeps
-// in one register each; out[r] = the four sums.
-LANTERN_VECTORIZE void dot4(const double* x, const double* r0, const double* r1, const double* r2, const double* r3,
-                            long k, double* out) {
-  double s[4][8] = {};
-  long p = 0;
-  for (; p + 8 <= k; p += 8) {
-    for (int l = 0; l < 8; ++l) {
-      s[0][l] += r0[p + l] * x[p + l];
-      s[1][l] += r1[p + l] * x[p + l];
-      s[2][l] += r2[p + l] * x[p + l];
-      s[3][l] += r3[p + l] * x[p + l];
-    }
+// The portable dot4: each row's products summed in order.
+void dot4_scalar(const double* x, const double* r0, const double* r1, const double* r2, const double* r3, long k,
+                 double* out) {
+  double t0 = 0.0, t1 = 0.0, t2 = 0.0, t3 = 0.0;
+  for (long p = 0; p < k; ++p) {
+    t0 += r0[p] * x[p];
+    t1 += r1[p] * x[p];
+    t2 += r2[p] * x[p];
+    t3 += r3[p] * x[p];
   }
-  for (int r = 0; r < 4; ++r) out[r] = 0.0;
-  for (; p < k; ++p) {
-    out[0] += r0[p] * x[p];
-    out[1] += r1[p] * x[p];
-    out[2] += r2[p] * x[p];
-    out[3] += r3[p] * x[p];
-  }
-  for (int r = 0; r < 4; ++r) {
-    for (int l = 0; l < 8; ++l) out[r] += s[r][l];
-  }
+  out[0] = t0;
+  out[1] = t1;
+  out[2] = t2;
+  out[3] = t3;
+}
+
+Dot4Fn dot4_kernel() {
+#if LANTERN_X86
+  if (active_isa() == Isa::Avx512) return dot4_avx512;
+  if (active_isa() == Isa::Avx2) return dot4_avx2;
+#endif
+  return dot4_scalar;
 }
 
 // y += x0 r0 + x1 r1 + x2 r2 + x3 r3: four rows per pass over y.
@@ -176,6 +175,7 @@ void gemv(bool by_rows, long len, long k, double alpha, const double* m, long ld
     long count = end - begin;
     double* sum = vector_buffer.get(count + 4);
     if (by_rows) {
+      const Dot4Fn dot4 = dot4_kernel();
       long i = 0;
       for (; i + 4 <= count; i += 4) {
         const double* r = m + (begin + i) * ld;

@@ -25,6 +25,17 @@ const DoubleKernel& avx2_double_kernel();
 const DoubleKernel* avx512_double_kernels(int* count);
 #endif
 
+// out[r] = sum_p rows[r][p] * x[p] for four rows at a time (the dot products of a matrix-vector
+// product); the instruction-set versions are chosen by dgemm.cc.
+using Dot4Fn = void (*)(const double* x, const double* r0, const double* r1, const double* r2, const double* r3,
+                        long k, double* out);
+#if defined(__x86_64__) || defined(_M_X64)
+void dot4_avx2(const double* x, const double* r0, const double* r1, const double* r2, const double* r3, long k,
+               double* out);
+void dot4_avx512(const double* x, const double* r0, const double* r1, const double* r2, const double* r3, long k,
+                 double* out);
+#endif
+
 // The active instruction set's micro-kernel whose tile pads an m x n product least.
 const DoubleKernel& double_kernel_for(long m, long n);
 

@@ -1,0 +1,237 @@
+// 3x3 unit-stride convolution by Winograd's minimal filtering F(2x2, 3x3) (Lavin & Gray, "Fast
+// Algorithms for Convolutional Neural Networks", 2016): each 2x2 output tile is
+//   Y = A^T [ (G g G^T) . (B^T d B) ] A
+// with d the 4x4 input tile, g the 3x3 kernel and . the element-wise product, so the products are
+// 16 GEMMs (one per tile element xi) of the transformed kernels U_xi [O x C] with the transformed
+// inputs V_xi [C x tiles]: 16 multiply-adds per output channel, input channel and tile instead of
+// 36, a 2.25x cut. The transforms only add and subtract (and halve, for G), so the rounding error
+// stays close to the direct sum's; F(4x4, 3x3) would cut 4x but multiplies by up to 8 and 1/24.
+// Tiles are processed in blocks sized to stay in L2: transform the block's inputs into packed
+// GEMM panels, run the 16 GEMMs, transform the products back into output rows (with the bias).
+#include "conv.h"
+#include "cpu.h"
+#include "gemm.h"
+#include "scratch.h"
+#include "thread_pool.h"
+
+#if LANTERN_X86
+#include <immintrin.h>
+
+namespace lantern {
+namespace {
+
+constexpr int kXi = 16;  // elements of a 4x4 transformed tile
+
+struct Tiling {
+  long rows, cols, per_image, total;  // tiles per column, per row, per image, in the batch
+};
+
+Tiling tiling(const ConvGeometry& g) {
+  long rows = (g.out_height + 1) / 2, cols = (g.out_width + 1) / 2;
+  return {rows, cols, rows * cols, g.batch * rows * cols};
+}
+
+LANTERN_TARGET_AVX512 inline __mmask16 lanes(long lo, long hi) {
+  lo = std::max(lo, 0L);
+  hi = std::min(hi, 16L);
+  return hi <= lo ? 0 : static_cast<__mmask16>(((1u << hi) - 1) & ~((1u << lo) - 1));
+}
+
+// U_xi = (G g G^T)_xi for every (o, c), stored [xi][o][c], sixteen (o, c) pairs per step: the 3x3
+// kernels of consecutive pairs are 9 floats apart, gathered into nine vectors.
+LANTERN_TARGET_AVX512 void transform_weights(const float* w, long pairs, float* u) {
+  const __m512i stride9 = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+                                             _mm512_set1_epi32(9));
+  const __m512 half = _mm512_set1_ps(0.5f);
+  for (long p = 0; p < pairs; p += 16) {
+    __mmask16 m = lanes(0, pairs - p);
+    __m512 g[9];
+    for (int t = 0; t < 9; ++t) g[t] = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, stride9, w + p * 9 + t, 4);
+    // G g: rows g0, (g0 + g1 + g2) / 2, (g0 - g1 + g2) / 2, g2 of the kernel's rows g0, g1, g2.
+    __m512 r[4][3];
+    for (int j = 0; j < 3; ++j) {
+      __m512 sum = _mm512_add_ps(g[j], g[6 + j]);
+      r[0][j] = g[j];
+      r[1][j] = _mm512_mul_ps(_mm512_add_ps(sum, g[3 + j]), half);
+      r[2][j] = _mm512_mul_ps(_mm512_sub_ps(sum, g[3 + j]), half);
+      r[3][j] = g[6 + j];
+    }
+    // (G g) G^T: the same combination along each row.
+    for (int i = 0; i < 4; ++i) {
+      __m512 sum = _mm512_add_ps(r[i][0], r[i][2]);
+      __m512 out[4] = {r[i][0], _mm512_mul_ps(_mm512_add_ps(sum, r[i][1]), half),
+                       _mm512_mul_ps(_mm512_sub_ps(sum, r[i][1]), half), r[i][2]};
+      for (int j = 0; j < 4; ++j) _mm512_mask_storeu_ps(u + (4 * i + j) * pairs + p, m, out[j]);
+    }
+  }
+}
+
+// Positions [begin, end) of the global tile order (image, tile row, tile column) as runs along one
+// tile row: visit(image, tile row, first tile column, count, offset from begin).
+template <typename Visit>
+void for_each_tile_run(const Tiling& t, long begin, long end, Visit visit) {
+  for (long p = begin; p < end;) {
+    long n = p / t.per_image, rest = p % t.per_image, ty = rest / t.cols, tx = rest % t.cols;
+    long count = std::min(end - p, t.cols - tx);
+    visit(n, ty, tx, count, p - begin);
+    p += count;
+  }
+}
+
+// The sixteen V_xi of up to 16 consecutive tiles of one tile row of one input plane, written into
+// the packed B panels of the block (panel = position / nr, lane = position % nr, k = channel c).
+LANTERN_TARGET_AVX512 void transform_input_run(const float* plane, const ConvGeometry& g, long ty, long tx,
+                                               long count, long position, long c, long channels, int nr, long block,
+                                               float* v) {
+  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  const __m512i odd = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
+  const long col0 = 2 * tx - g.pad_left;
+  // d[r][j]: element (r, j) of the 16 input tiles; tile t starts at column col0 + 2t.
+  __m512 d[4][4];
+  for (int r = 0; r < 4; ++r) {
+    long ih = 2 * ty - g.pad_top + r;
+    if (ih < 0 || ih >= g.in_height) {
+      for (int j = 0; j < 4; ++j) d[r][j] = _mm512_setzero_ps();
+      continue;
+    }
+    const float* row = plane + ih * g.in_width;
+    for (int shift = 0; shift < 4; shift += 2) {
+      long first = col0 + shift;
+      __m512 lo = _mm512_maskz_loadu_ps(lanes(-first, g.in_width - first), row + first);
+      __m512 hi = _mm512_maskz_loadu_ps(lanes(-first - 16, g.in_width - first - 16), row + first + 16);
+      d[r][shift] = _mm512_permutex2var_ps(lo, even, hi);
+      d[r][shift + 1] = _mm512_permutex2var_ps(lo, odd, hi);
+    }
+  }
+  // B^T d B with B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1], first down the columns, then along rows.
+  __m512 t[4][4];
+  for (int j = 0; j < 4; ++j) {
+    t[0][j] = _mm512_sub_ps(d[0][j], d[2][j]);
+    t[1][j] = _mm512_add_ps(d[1][j], d[2][j]);
+    t[2][j] = _mm512_sub_ps(d[2][j], d[1][j]);
+    t[3][j] = _mm512_sub_ps(d[1][j], d[3][j]);
+  }
+  const long lane = position % nr, split = std::min<long>(count, nr - lane);
+  float* first_panel = v + (position / nr) * channels * nr + c * nr + lane;
+  float* next_panel = v + (position / nr + 1) * channels * nr + c * nr - split;
+  const __mmask16 here = lanes(0, split), there = lanes(split, count);
+  for (int i = 0; i < 4; ++i) {
+    __m512 out[4] = {_mm512_sub_ps(t[i][0], t[i][2]), _mm512_add_ps(t[i][1], t[i][2]),
+                     _mm512_sub_ps(t[i][2], t[i][1]), _mm512_sub_ps(t[i][1], t[i][3])};
+    for (int j = 0; j < 4; ++j) {
+      long xi_offset = (4 * i + j) * block * channels;
+      // Runs that cross into the next panel store their tail there, lanes shifted by `split`.
+      _mm512_mask_storeu_ps(first_panel + xi_offset, here, out[j]);
+      if (there) _mm512_mask_storeu_ps(next_panel + xi_offset, there, out[j]);
+    }
+  }
+}
+
+// Output rows of up to 16 consecutive tiles of one output plane from the products m_xi (16 floats
+// apart per xi... given as 16 pointers), plus the bias.
+LANTERN_TARGET_AVX512 void transform_output_run(const float* const* m, long count, float bias, const ConvGeometry& g,
+                                                long ty, long tx, float* plane) {
+  const __m512i low = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+  const __m512i high = _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
+  const __mmask16 valid = lanes(0, count);
+  __m512 v[kXi];
+  for (int xi = 0; xi < kXi; ++xi) v[xi] = _mm512_maskz_loadu_ps(valid, m[xi]);
+  // A^T = [1 1 1 0; 0 1 -1 -1]: down the columns, then along the rows.
+  __m512 s[2][4];
+  for (int j = 0; j < 4; ++j) {
+    s[0][j] = _mm512_add_ps(_mm512_add_ps(v[j], v[4 + j]), v[8 + j]);
+    s[1][j] = _mm512_sub_ps(_mm512_sub_ps(v[4 + j], v[8 + j]), v[12 + j]);
+  }
+  const __m512 b = _mm512_set1_ps(bias);
+  const long col = 2 * tx, columns = std::min(2 * count, g.out_width - col);
+  for (int i = 0; i < 2; ++i) {
+    long oh = 2 * ty + i;
+    if (oh >= g.out_height) break;
+    __m512 y0 = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(s[i][0], s[i][1]), s[i][2]), b);
+    __m512 y1 = _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(s[i][1], s[i][2]), s[i][3]), b);
+    float* dst = plane + oh * g.out_width + col;
+    _mm512_mask_storeu_ps(dst, lanes(0, columns), _mm512_permutex2var_ps(y0, low, y1));
+    _mm512_mask_storeu_ps(dst + 16, lanes(0, columns - 16), _mm512_permutex2var_ps(y0, high, y1));
+  }
+}
+
+}  // namespace
+
+bool winograd_suits(const ConvGeometry& g) {
+  if (active_isa() != Isa::Avx512 || g.kernel_height != 3 || g.kernel_width != 3 || !g.unit_stride() ||
+      g.dilation_h != 1 || g.dilation_w != 1 || g.groups != 1 || g.in_channels < 8 || g.out_channels < 8) {
+    return false;
+  }
+  // Worth it when the padded GEMM work of 16 products per tile beats 9 per wide output position,
+  // with a fifth added for the transforms: small images waste most of a tile panel.
+  const Tiling t = tiling(g);
+  const MicroKernel& mk = micro_kernel_for(g.out_channels, t.total);
+  double tiles = static_cast<double>((t.total + mk.nr - 1) / mk.nr * mk.nr);
+  double wide = static_cast<double>(g.batch) * g.out_height * (g.out_width + 2);
+  return 16.0 * 1.2 * tiles < 9.0 * wide;
+}
+
+void winograd_conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g) {
+  const long O = g.out_channels, C = g.in_channels;
+  const Tiling t = tiling(g);
+  const MicroKernel& mk = micro_kernel_for(O, t.total);
+  const long o_panels = (O + mk.mr - 1) / mk.mr;
+  // Tiles per block: whole panels, with the block's transformed inputs (16 x C x block floats)
+  // near 256 KB so they and the products stay in L2.
+  const long block = std::max<long>(1, std::min((t.total + mk.nr - 1) / mk.nr, 4096 / (C * mk.nr))) * mk.nr;
+  float* u = scratch(ScratchSlot::WinogradWeights, static_cast<size_t>(kXi) * O * C);
+  float* packed_u = scratch(ScratchSlot::WinogradPanels, static_cast<size_t>(kXi) * o_panels * mk.mr * C);
+  transform_weights(w, O * C, u);
+  parallel_for(kXi, [&](long xi) {
+    StridedMatrix(u + xi * O * C, C, 1).pack_rows(0, O, 0, C, mk.mr, packed_u + xi * o_panels * mk.mr * C);
+  });
+  const long blocks = (t.total + block - 1) / block;
+  parallel_for(blocks, [&](long b) {
+    const long begin = b * block, end = std::min(t.total, begin + block), used = end - begin;
+    const long t_panels = (used + mk.nr - 1) / mk.nr;
+    float* v = scratch(ScratchSlot::PackB, static_cast<size_t>(kXi) * block * C);
+    float* m = scratch(ScratchSlot::Wide, static_cast<size_t>(kXi) * O * block);
+    // Lanes of the last panel past `used` hold stale values; their products land in columns of m
+    // that the micro-kernel does not store and the output transform never reads.
+    for_each_tile_run(t, begin, end, [&](long n, long ty, long tx, long count, long offset) {
+      for (long c = 0; c < C; ++c) {
+        const float* plane = x + (n * C + c) * g.in_plane();
+        for (long i = 0; i < count; i += 16) {
+          transform_input_run(plane, g, ty, tx + i, std::min(16L, count - i), offset + i, c, C, mk.nr, block, v);
+        }
+      }
+    });
+    for (long xi = 0; xi < kXi; ++xi) {
+      for (long tp = 0; tp < t_panels; ++tp) {
+        const float* bp = v + xi * block * C + tp * C * mk.nr;
+        int cols = static_cast<int>(std::min<long>(mk.nr, used - tp * mk.nr));
+        for (long op = 0; op < o_panels; ++op) {
+          int rows = static_cast<int>(std::min<long>(mk.mr, O - op * mk.mr));
+          mk.run(C, packed_u + (xi * o_panels + op) * mk.mr * C, bp, m + (xi * O + op * mk.mr) * block + tp * mk.nr, block,
+                 1.0f, 0.0f, rows, cols);
+        }
+      }
+    }
+    for_each_tile_run(t, begin, end, [&](long n, long ty, long tx, long count, long offset) {
+      for (long o = 0; o < O; ++o) {
+        float* plane = out + (n * O + o) * g.out_plane();
+        for (long i = 0; i < count; i += 16) {
+          const float* products[kXi];
+          for (int xi = 0; xi < kXi; ++xi) products[xi] = m + (xi * O + o) * block + offset + i;
+          transform_output_run(products, std::min(16L, count - i), bias ? bias[o] : 0.0f, g, ty, tx + i, plane);
+        }
+      }
+    });
+  });
+}
+
+}  // namespace lantern
+
+#else
+
+namespace lantern {
+bool winograd_suits(const ConvGeometry&) { return false; }
+void winograd_conv2d(const float*, const float*, const float*, float*, const ConvGeometry&) {}
+}  // namespace lantern
+
+#endif
