@@ -258,7 +258,9 @@ void conv2d_backward_input(const float* grad_out, const float* w, float* grad_in
 }
 
 void conv2d_backward_weight(const float* grad_out, const float* x, float* grad_weight, const ConvGeometry& g) {
-  if (g.depthwise()) {
+  // A single input channel (groups = 1, as LeNet's first layer) is one GEMM over the whole batch;
+  // true depthwise layers have too few output channels per group for that to pay.
+  if (g.depthwise() && !(g.groups == 1 && g.unit_stride())) {
     depthwise_backward_weight(grad_out, x, grad_weight, g);
     return;
   }

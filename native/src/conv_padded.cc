@@ -53,6 +53,19 @@ class PaddedImageRows final : public SourceB {
  public:
   PaddedImageRows(const float* padded, const ConvGeometry& g, const PaddedShape& p) : padded_(padded), g_(g), p_(p) {}
 
+  bool row_pointers(long p0, long kc, const float** rows) const override {
+    const long taps = g_.kernel_height * g_.kernel_width;
+    long c = p0 / taps, kh = p0 % taps / g_.kernel_width, kw = p0 % g_.kernel_width;
+    for (long p = 0; p < kc; ++p) {
+      rows[p] = padded_ + c * p_.plane() + kh * g_.dilation_h * p_.width + kw * g_.dilation_w;
+      if (++kw == g_.kernel_width) {
+        kw = 0;
+        if (++kh == g_.kernel_height) kh = 0, ++c;
+      }
+    }
+    return true;
+  }
+
   void pack_columns(long p0, long kc, long j0, long nc, int nr, float* dst) const override {
     const long taps = g_.kernel_height * g_.kernel_width;
     for (long c0 = 0; c0 < nc; c0 += nr, dst += kc * nr) {

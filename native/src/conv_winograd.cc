@@ -78,80 +78,134 @@ void for_each_tile_run(const Tiling& t, long begin, long end, Visit visit) {
   }
 }
 
-// The sixteen V_xi of up to 16 consecutive tiles of one tile row of one input plane, written into
-// the packed B panels of the block (panel = position / nr, lane = position % nr, k = channel c).
-LANTERN_TARGET_AVX512 void transform_input_run(const float* plane, const ConvGeometry& g, long ty, long tx,
-                                               long count, long position, long c, long channels, int nr, long block,
-                                               float* v) {
+// Where a chunk of up to 16 consecutive tiles of a run reads and writes.
+struct Chunk {
+  __mmask16 load[4];        // the four 16-float loads per input row: columns col0, col0 + 16, col0 + 2, col0 + 18
+  __mmask16 here, there;    // lanes stored in the chunk's panel, and lanes spilling into the next
+  long column;              // col0 relative to the run's first tile
+  long panel_offset, spill_offset;
+};
+
+// The sixteen V_xi of a run of consecutive tiles along one tile row, for every input channel of
+// one image, written into the packed B panels of the block (panel = position / nr, lane = position
+// % nr, k = channel). Channels are the outer loop so each input row is read while its neighbours
+// (the other chunks of the run) are still in cache, and the next channel's rows are prefetched.
+LANTERN_TARGET_AVX512 void transform_input_run(const float* image, const ConvGeometry& g, long ty, long tx, long count,
+                                               long position, int nr, long block, float* v) {
+  constexpr int kMaxChunks = 64;
   const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
   const __m512i odd = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
-  const long col0 = 2 * tx - g.pad_left;
-  // d[r][j]: element (r, j) of the 16 input tiles; tile t starts at column col0 + 2t.
-  __m512 d[4][4];
+  const long channels = g.in_channels, col0 = 2 * tx - g.pad_left;
+  Chunk chunks[kMaxChunks];
+  const long chunk_count = std::min<long>(kMaxChunks, (count + 15) / 16);
+  for (long k = 0; k < chunk_count; ++k) {
+    Chunk& ch = chunks[k];
+    long tiles = std::min(16L, count - 16 * k), p = position + 16 * k, lane = p % nr;
+    long split = std::min<long>(tiles, nr - lane);
+    ch.column = 32 * k;
+    for (int q = 0; q < 4; ++q) {
+      long first = col0 + ch.column + 2 * (q / 2) + 16 * (q % 2);
+      ch.load[q] = lanes(-first, g.in_width - first);
+    }
+    ch.here = lanes(0, split);
+    ch.there = lanes(split, tiles);
+    ch.panel_offset = (p / nr) * channels * nr + lane;
+    ch.spill_offset = (p / nr + 1) * channels * nr - split;
+  }
+  long row_offset[4];
+  bool row_valid[4];
   for (int r = 0; r < 4; ++r) {
     long ih = 2 * ty - g.pad_top + r;
-    if (ih < 0 || ih >= g.in_height) {
-      for (int j = 0; j < 4; ++j) d[r][j] = _mm512_setzero_ps();
-      continue;
-    }
-    const float* row = plane + ih * g.in_width;
-    for (int shift = 0; shift < 4; shift += 2) {
-      long first = col0 + shift;
-      __m512 lo = _mm512_maskz_loadu_ps(lanes(-first, g.in_width - first), row + first);
-      __m512 hi = _mm512_maskz_loadu_ps(lanes(-first - 16, g.in_width - first - 16), row + first + 16);
-      d[r][shift] = _mm512_permutex2var_ps(lo, even, hi);
-      d[r][shift + 1] = _mm512_permutex2var_ps(lo, odd, hi);
-    }
+    row_valid[r] = ih >= 0 && ih < g.in_height;
+    row_offset[r] = ih * g.in_width + col0;
   }
-  // B^T d B with B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1], first down the columns, then along rows.
-  __m512 t[4][4];
-  for (int j = 0; j < 4; ++j) {
-    t[0][j] = _mm512_sub_ps(d[0][j], d[2][j]);
-    t[1][j] = _mm512_add_ps(d[1][j], d[2][j]);
-    t[2][j] = _mm512_sub_ps(d[2][j], d[1][j]);
-    t[3][j] = _mm512_sub_ps(d[1][j], d[3][j]);
-  }
-  const long lane = position % nr, split = std::min<long>(count, nr - lane);
-  float* first_panel = v + (position / nr) * channels * nr + c * nr + lane;
-  float* next_panel = v + (position / nr + 1) * channels * nr + c * nr - split;
-  const __mmask16 here = lanes(0, split), there = lanes(split, count);
-  for (int i = 0; i < 4; ++i) {
-    __m512 out[4] = {_mm512_sub_ps(t[i][0], t[i][2]), _mm512_add_ps(t[i][1], t[i][2]),
-                     _mm512_sub_ps(t[i][2], t[i][1]), _mm512_sub_ps(t[i][1], t[i][3])};
-    for (int j = 0; j < 4; ++j) {
-      long xi_offset = (4 * i + j) * block * channels;
-      // Runs that cross into the next panel store their tail there, lanes shifted by `split`.
-      _mm512_mask_storeu_ps(first_panel + xi_offset, here, out[j]);
-      if (there) _mm512_mask_storeu_ps(next_panel + xi_offset, there, out[j]);
+  const long xi_stride = block * channels, span = 2 * count + 2;
+  for (long c = 0; c < channels; ++c) {
+    const float* plane = image + c * g.in_plane();
+    if (c + 1 < channels) {
+      for (int r = 0; r < 4; ++r) {
+        if (!row_valid[r]) continue;
+        const char* next = reinterpret_cast<const char*>(plane + g.in_plane() + row_offset[r]);
+        for (long b = 0; b < span * 4; b += 64) _mm_prefetch(next + b, _MM_HINT_T0);
+      }
+    }
+    for (long k = 0; k < chunk_count; ++k) {
+      const Chunk& ch = chunks[k];
+      __m512 d[4][4];
+#pragma GCC unroll 4
+      for (int r = 0; r < 4; ++r) {
+        if (!row_valid[r]) {
+          d[r][0] = d[r][1] = d[r][2] = d[r][3] = _mm512_setzero_ps();
+          continue;
+        }
+        const float* row = plane + row_offset[r] + ch.column;
+#pragma GCC unroll 2
+        for (int shift = 0; shift < 2; ++shift) {
+          __m512 lo = _mm512_maskz_loadu_ps(ch.load[2 * shift], row + 2 * shift);
+          __m512 hi = _mm512_maskz_loadu_ps(ch.load[2 * shift + 1], row + 2 * shift + 16);
+          d[r][2 * shift] = _mm512_permutex2var_ps(lo, even, hi);
+          d[r][2 * shift + 1] = _mm512_permutex2var_ps(lo, odd, hi);
+        }
+      }
+      // B^T d B with B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]: down the columns, then along rows.
+      __m512 t[4][4];
+#pragma GCC unroll 4
+      for (int j = 0; j < 4; ++j) {
+        t[0][j] = _mm512_sub_ps(d[0][j], d[2][j]);
+        t[1][j] = _mm512_add_ps(d[1][j], d[2][j]);
+        t[2][j] = _mm512_sub_ps(d[2][j], d[1][j]);
+        t[3][j] = _mm512_sub_ps(d[1][j], d[3][j]);
+      }
+      float* dst = v + ch.panel_offset + c * nr;
+      float* spill = v + ch.spill_offset + c * nr;
+#pragma GCC unroll 4
+      for (int i = 0; i < 4; ++i) {
+        __m512 out[4] = {_mm512_sub_ps(t[i][0], t[i][2]), _mm512_add_ps(t[i][1], t[i][2]),
+                         _mm512_sub_ps(t[i][2], t[i][1]), _mm512_sub_ps(t[i][1], t[i][3])};
+#pragma GCC unroll 4
+        for (int j = 0; j < 4; ++j) {
+          // A chunk that crosses into the next panel stores its tail there, lanes shifted by `split`.
+          _mm512_mask_storeu_ps(dst + (4 * i + j) * xi_stride, ch.here, out[j]);
+          if (ch.there) _mm512_mask_storeu_ps(spill + (4 * i + j) * xi_stride, ch.there, out[j]);
+        }
+      }
     }
   }
 }
 
-// Output rows of up to 16 consecutive tiles of one output plane from the products m_xi (16 floats
-// apart per xi... given as 16 pointers), plus the bias.
-LANTERN_TARGET_AVX512 void transform_output_run(const float* const* m, long count, float bias, const ConvGeometry& g,
-                                                long ty, long tx, float* plane) {
+// Output rows of up to 16 consecutive tiles of one tile row, for every output channel of one
+// image, from the products (m_xi[o][position] at m + (xi * O + o) * block + position), plus bias.
+LANTERN_TARGET_AVX512 void transform_output_run(const float* m, long block, long count, const float* bias,
+                                                const ConvGeometry& g, long ty, long tx, float* image) {
   const __m512i low = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
   const __m512i high = _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
+  const long O = g.out_channels, xi_stride = O * block;
   const __mmask16 valid = lanes(0, count);
-  __m512 v[kXi];
-  for (int xi = 0; xi < kXi; ++xi) v[xi] = _mm512_maskz_loadu_ps(valid, m[xi]);
-  // A^T = [1 1 1 0; 0 1 -1 -1]: down the columns, then along the rows.
-  __m512 s[2][4];
-  for (int j = 0; j < 4; ++j) {
-    s[0][j] = _mm512_add_ps(_mm512_add_ps(v[j], v[4 + j]), v[8 + j]);
-    s[1][j] = _mm512_sub_ps(_mm512_sub_ps(v[4 + j], v[8 + j]), v[12 + j]);
-  }
-  const __m512 b = _mm512_set1_ps(bias);
   const long col = 2 * tx, columns = std::min(2 * count, g.out_width - col);
-  for (int i = 0; i < 2; ++i) {
-    long oh = 2 * ty + i;
-    if (oh >= g.out_height) break;
-    __m512 y0 = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(s[i][0], s[i][1]), s[i][2]), b);
-    __m512 y1 = _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(s[i][1], s[i][2]), s[i][3]), b);
-    float* dst = plane + oh * g.out_width + col;
-    _mm512_mask_storeu_ps(dst, lanes(0, columns), _mm512_permutex2var_ps(y0, low, y1));
-    _mm512_mask_storeu_ps(dst + 16, lanes(0, columns - 16), _mm512_permutex2var_ps(y0, high, y1));
+  const __mmask16 store_lo = lanes(0, columns), store_hi = lanes(0, columns - 16);
+  const int rows = 2 * ty + 1 < g.out_height ? 2 : 1;
+  for (long o = 0; o < O; ++o) {
+    const float* src = m + o * block;
+    __m512 v[kXi];
+#pragma GCC unroll 16
+    for (int xi = 0; xi < kXi; ++xi) v[xi] = _mm512_maskz_loadu_ps(valid, src + xi * xi_stride);
+    // A^T = [1 1 1 0; 0 1 -1 -1]: down the columns, then along the rows.
+    __m512 s[2][4];
+#pragma GCC unroll 4
+    for (int j = 0; j < 4; ++j) {
+      s[0][j] = _mm512_add_ps(_mm512_add_ps(v[j], v[4 + j]), v[8 + j]);
+      s[1][j] = _mm512_sub_ps(_mm512_sub_ps(v[4 + j], v[8 + j]), v[12 + j]);
+    }
+    const __m512 b = _mm512_set1_ps(bias ? bias[o] : 0.0f);
+    float* dst = image + (o * g.out_height + 2 * ty) * g.out_width + col;
+#pragma GCC unroll 2
+    for (int i = 0; i < 2; ++i) {
+      if (i >= rows) break;
+      __m512 y0 = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(s[i][0], s[i][1]), s[i][2]), b);
+      __m512 y1 = _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(s[i][1], s[i][2]), s[i][3]), b);
+      _mm512_mask_storeu_ps(dst + i * g.out_width, store_lo, _mm512_permutex2var_ps(y0, low, y1));
+      _mm512_mask_storeu_ps(dst + i * g.out_width + 16, store_hi, _mm512_permutex2var_ps(y0, high, y1));
+    }
   }
 }
 
@@ -194,11 +248,9 @@ void winograd_conv2d(const float* x, const float* w, const float* bias, float* o
     // Lanes of the last panel past `used` hold stale values; their products land in columns of m
     // that the micro-kernel does not store and the output transform never reads.
     for_each_tile_run(t, begin, end, [&](long n, long ty, long tx, long count, long offset) {
-      for (long c = 0; c < C; ++c) {
-        const float* plane = x + (n * C + c) * g.in_plane();
-        for (long i = 0; i < count; i += 16) {
-          transform_input_run(plane, g, ty, tx + i, std::min(16L, count - i), offset + i, c, C, mk.nr, block, v);
-        }
+      // Runs are at most 64 chunks (1024 tiles, a 2048-wide image) at a time.
+      for (long i = 0; i < count; i += 1024) {
+        transform_input_run(x + n * C * g.in_plane(), g, ty, tx + i, std::min(1024L, count - i), offset + i, mk.nr, block, v);
       }
     });
     for (long xi = 0; xi < kXi; ++xi) {
@@ -213,13 +265,8 @@ void winograd_conv2d(const float* x, const float* w, const float* bias, float* o
       }
     }
     for_each_tile_run(t, begin, end, [&](long n, long ty, long tx, long count, long offset) {
-      for (long o = 0; o < O; ++o) {
-        float* plane = out + (n * O + o) * g.out_plane();
-        for (long i = 0; i < count; i += 16) {
-          const float* products[kXi];
-          for (int xi = 0; xi < kXi; ++xi) products[xi] = m + (xi * O + o) * block + offset + i;
-          transform_output_run(products, std::min(16L, count - i), bias ? bias[o] : 0.0f, g, ty, tx + i, plane);
-        }
+      for (long i = 0; i < count; i += 16) {
+        transform_output_run(m + offset + i, block, std::min(16L, count - i), bias, g, ty, tx + i, out + n * O * g.out_plane());
       }
     });
   });

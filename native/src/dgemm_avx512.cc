@@ -77,10 +77,17 @@ LANTERN_TARGET_AVX512 void dot4_avx512(const double* x, const double* r0, const 
     s2 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(tail, r2 + p), xv, s2);
     s3 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(tail, r3 + p), xv, s3);
   }
-  out[0] = _mm512_reduce_add_pd(s0);
-  out[1] = _mm512_reduce_add_pd(s1);
-  out[2] = _mm512_reduce_add_pd(s2);
-  out[3] = _mm512_reduce_add_pd(s3);
+  // Through memory rather than _mm512_reduce_add_pd, whose GCC 12 expansion warns (-Wuninitialized).
+  alignas(64) double lanes[4][8];
+  _mm512_store_pd(lanes[0], s0);
+  _mm512_store_pd(lanes[1], s1);
+  _mm512_store_pd(lanes[2], s2);
+  _mm512_store_pd(lanes[3], s3);
+  for (int r = 0; r < 4; ++r) {
+    double t = 0.0;
+    for (int l = 0; l < 8; ++l) t += lanes[r][l];
+    out[r] = t;
+  }
 }
 
 const DoubleKernel* avx512_double_kernels(int* count) {

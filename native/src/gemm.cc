@@ -123,6 +123,12 @@ void StridedMatrix::pack_columns(long p0, long kc, long j0, long nc, int nr, flo
   }
 }
 
+bool StridedMatrix::row_pointers(long p0, long kc, const float** rows) const {
+  if (cs_ != 1) return false;
+  for (long p = 0; p < kc; ++p) rows[p] = data_ + (p0 + p) * rs_;
+  return true;
+}
+
 void scale_block(float* c, long m, long n, long ldc, float beta) {
   for (long i = 0; i < m; ++i) {
     float* row = c + i * ldc;
@@ -141,6 +147,23 @@ void macro_kernel(const MicroKernel& mk, const float* packed_a, const float* pac
     for (long ir = 0; ir < mc; ir += mk.mr) {
       int rows = static_cast<int>(std::min<long>(mk.mr, mc - ir));
       mk.run(kc, packed_a + ir * kc, packed_b + jr * kc, c + ir * ldc + jr, ldc, alpha, beta, rows, cols);
+    }
+  }
+}
+
+// Whether to read B in place rather than pack it. Packing costs about as much per element as the
+// arithmetic one row of A does with it, so it pays only for products more than ~24 rows tall
+// (measured: 6 x 3136 x 400 runs 1.6x faster in place, 64 x 3248 x 576 15% slower).
+bool reads_in_place(const MicroKernel& mk, long m) { return mk.run_indirect != nullptr && m <= 24; }
+
+// The same with B read in place from its rows (columns [b_col, b_col + nc) of each).
+void macro_kernel_in_place(const MicroKernel& mk, const float* packed_a, const float* const* rows, long b_col, long mc,
+                           long nc, long kc, float* c, long ldc, float alpha, float beta) {
+  for (long jr = 0; jr < nc; jr += mk.nr) {
+    int cols = static_cast<int>(std::min<long>(mk.nr, nc - jr));
+    for (long ir = 0; ir < mc; ir += mk.mr) {
+      int rows_here = static_cast<int>(std::min<long>(mk.mr, mc - ir));
+      mk.run_indirect(kc, packed_a + ir * kc, rows, b_col + jr, c + ir * ldc + jr, ldc, alpha, beta, rows_here, cols);
     }
   }
 }
@@ -173,9 +196,14 @@ void gemm_block(const MicroKernel& mk, const SourceA& a, const SourceB& b, long 
                                  (n + mk.nr - 1) / mk.nr * mk.nr);
     float* packed_a = scratch(ScratchSlot::PackA, mc_max * kc_max);
     float* packed_b = scratch(ScratchSlot::PackB, kc_max * nc_max);
+    const float** rows = reinterpret_cast<const float**>(scratch(ScratchSlot::Rows, kc_max * 2));
     for (long pc = 0; pc < k; pc += kc_max) {
       long kc = std::min(kc_max, k - pc);
       a.pack_rows(i0, m, pc, kc, mk.mr, packed_a);
+      if (reads_in_place(mk, m) && b.row_pointers(pc, kc, rows)) {
+        macro_kernel_in_place(mk, packed_a, rows, j0, m, n, kc, c, ldc, alpha, pc == 0 ? beta : 1.0f);
+        continue;
+      }
       for (long jc = 0; jc < n; jc += nc_max) {
         long nc = std::min(nc_max, n - jc);
         b.pack_columns(pc, kc, j0 + jc, nc, mk.nr, packed_b);
@@ -187,15 +215,19 @@ void gemm_block(const MicroKernel& mk, const SourceA& a, const SourceB& b, long 
   const long nc_max = std::min(mk.nc, (n + mk.nr - 1) / mk.nr * mk.nr);
   float* packed_a = scratch(ScratchSlot::PackA, mc_max * kc_max);
   float* packed_b = scratch(ScratchSlot::PackB, kc_max * nc_max);
+  const float** rows = reinterpret_cast<const float**>(scratch(ScratchSlot::Rows, kc_max * 2));
   for (long jc = 0; jc < n; jc += nc_max) {
     long nc = std::min(nc_max, n - jc);
     for (long pc = 0; pc < k; pc += kc_max) {
       long kc = std::min(kc_max, k - pc);
-      b.pack_columns(pc, kc, j0 + jc, nc, mk.nr, packed_b);
+      bool in_place = reads_in_place(mk, m) && b.row_pointers(pc, kc, rows);
+      if (!in_place) b.pack_columns(pc, kc, j0 + jc, nc, mk.nr, packed_b);
       for (long ic = 0; ic < m; ic += mc_max) {
         long mc = std::min(mc_max, m - ic);
         a.pack_rows(i0 + ic, mc, pc, kc, mk.mr, packed_a);
-        macro_kernel(mk, packed_a, packed_b, mc, nc, kc, c + ic * ldc + jc, ldc, alpha, pc == 0 ? beta : 1.0f);
+        float* block = c + ic * ldc + jc;
+        if (in_place) macro_kernel_in_place(mk, packed_a, rows, j0 + jc, mc, nc, kc, block, ldc, alpha, pc == 0 ? beta : 1.0f);
+        else macro_kernel(mk, packed_a, packed_b, mc, nc, kc, block, ldc, alpha, pc == 0 ? beta : 1.0f);
       }
     }
   }

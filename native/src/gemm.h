@@ -13,11 +13,17 @@ namespace lantern {
 using MicroKernelFn = void (*)(long k, const float* a, const float* b, float* c, long ldc,
                                float alpha, float beta, int m, int n);
 
+// The same, with B read in place: row p of the tile's B is b_rows[p][b_col .. b_col + n), and
+// only those n columns are read.
+using IndirectKernelFn = void (*)(long k, const float* a, const float* const* b_rows, long b_col, float* c, long ldc,
+                                  float alpha, float beta, int m, int n);
+
 struct MicroKernel {
   int mr, nr;        // register tile
   long mc, kc, nc;   // cache blocks: A block mc x kc in L2, B panel kc x nr in L1, B block kc x nc in L3
   MicroKernelFn run;
   const char* name;
+  IndirectKernelFn run_indirect;  // null where the instruction set has none
 };
 
 // The default micro-kernel of the active instruction set (see cpu.h).
@@ -48,6 +54,10 @@ class SourceB {
  public:
   virtual ~SourceB() = default;
   virtual void pack_columns(long p0, long kc, long j0, long nc, int nr, float* dst) const = 0;
+  // When every row of B is contiguous along the columns: rows[p] = element (p0 + p, 0), and true.
+  // The GEMM then reads B where it lies (through IndirectKernelFn) instead of packing it, which for
+  // a product only a few rows tall costs as much as the arithmetic.
+  virtual bool row_pointers(long p0, long kc, const float** rows) const { return false; }
 };
 
 // A dense matrix whose element (row, col) sits at data[row * row_stride + col * col_stride]; a
@@ -58,6 +68,7 @@ class StridedMatrix final : public SourceA, public SourceB {
       : data_(data), rs_(row_stride), cs_(col_stride) {}
   void pack_rows(long i0, long mc, long p0, long kc, int mr, float* dst) const override;
   void pack_columns(long p0, long kc, long j0, long nc, int nr, float* dst) const override;
+  bool row_pointers(long p0, long kc, const float** rows) const override;
 
  private:
   const float* data_;

@@ -65,7 +65,7 @@ LANTERN_TARGET_AVX2 void kernel_6x16(long k, const float* a, const float* b, flo
 }  // namespace
 
 const MicroKernel& avx2_micro_kernel() {
-  static const MicroKernel kernel{MR, NR, 6 * 24, 256, 2048, kernel_6x16, "avx2-6x16"};
+  static const MicroKernel kernel{MR, NR, 6 * 24, 256, 2048, kernel_6x16, "avx2-6x16", nullptr};
   return kernel;
 }
 

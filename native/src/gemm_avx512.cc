@@ -58,14 +58,62 @@ LANTERN_TARGET_AVX512 void kernel(long k, const float* a, const float* b, float*
   }
 }
 
+// The same tile with B read in place: row p of B at b_rows[p] + b_col, masked to the n columns
+// that exist, so the last panel of a row never reads past its end. Rows a few steps ahead are
+// prefetched, since they lie wherever the caller's matrix (or padded image) puts them.
+template <int MR, int NV>
+LANTERN_TARGET_AVX512 void kernel_indirect(long k, const float* a, const float* const* b_rows, long b_col, float* c,
+                                           long ldc, float alpha, float beta, int m, int n) {
+  __mmask16 mask[NV];
+#pragma GCC unroll 4
+  for (int v = 0; v < NV; ++v) {
+    int left = n - 16 * v;
+    mask[v] = left >= 16 ? 0xFFFF : left <= 0 ? 0 : static_cast<__mmask16>((1u << left) - 1);
+  }
+  __m512 acc[MR][NV];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i) {
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_setzero_ps();
+  }
+  constexpr long kAhead = 6;
+  for (long p = 0; p < k; ++p) {
+    if (p + kAhead < k) _mm_prefetch(reinterpret_cast<const char*>(b_rows[p + kAhead] + b_col), _MM_HINT_T0);
+    const float* b = b_rows[p] + b_col;
+    __m512 bv[NV];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) bv[v] = _mm512_maskz_loadu_ps(mask[v], b + 16 * v);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+      __m512 ai = _mm512_set1_ps(a[i]);
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_fmadd_ps(ai, bv[v], acc[i][v]);
+    }
+    a += MR;
+  }
+  const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+  const bool read_c = beta != 0.0f;
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i) {
+    if (i >= m) break;
+    float* row = c + i * ldc;
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) {
+      __m512 r = _mm512_mul_ps(acc[i][v], va);
+      if (read_c) r = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(mask[v], row + 16 * v), r);
+      _mm512_mask_storeu_ps(row + 16 * v, mask[v], r);
+    }
+  }
+}
+
 }  // namespace
 
 const MicroKernel* avx512_micro_kernels(int* count) {
   // Cache blocks: kc = 512 (k split evenly), mc so the packed A block (mc x kc) stays in L2.
   static const MicroKernel kernels[] = {
-      {14, 32, 14 * 24, 512, 2048, kernel<14, 2>, "avx512-14x32"},
-      {8, 48, 8 * 42, 512, 2048, kernel<8, 3>, "avx512-8x48"},
-      {6, 64, 6 * 56, 512, 2048, kernel<6, 4>, "avx512-6x64"},
+      {14, 32, 14 * 24, 512, 2048, kernel<14, 2>, "avx512-14x32", kernel_indirect<14, 2>},
+      {8, 48, 8 * 42, 512, 2048, kernel<8, 3>, "avx512-8x48", kernel_indirect<8, 3>},
+      {6, 64, 6 * 56, 512, 2048, kernel<6, 4>, "avx512-6x64", kernel_indirect<6, 4>},
   };
   *count = 3;
   return kernels;

@@ -52,7 +52,7 @@ void kernel_8x12(long k, const float* a, const float* b, float* c, long ldc, flo
 }  // namespace
 
 const MicroKernel& neon_micro_kernel() {
-  static const MicroKernel kernel{MR, NR, 8 * 16, 256, 2048, kernel_8x12, "neon-8x12"};
+  static const MicroKernel kernel{MR, NR, 8 * 16, 256, 2048, kernel_8x12, "neon-8x12", nullptr};
   return kernel;
 }
 

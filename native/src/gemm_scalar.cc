@@ -30,7 +30,7 @@ void kernel_4x8(long k, const float* a, const float* b, float* c, long ldc, floa
 }  // namespace
 
 const MicroKernel& scalar_micro_kernel() {
-  static const MicroKernel kernel{MR, NR, 4 * 32, 256, 1024, kernel_4x8, "scalar-4x8"};
+  static const MicroKernel kernel{MR, NR, 4 * 32, 256, 1024, kernel_4x8, "scalar-4x8", nullptr};
   return kernel;
 }
 

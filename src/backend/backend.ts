@@ -90,6 +90,30 @@ export interface GemmParams {
   beta: number;
 }
 
+/**
+ * A float64 matrix product in BLAS storage, the kernel the decompositions in src/linalg run on:
+ * C = alpha * op(A) op(B) + beta * C, row-major, element (i, j) of C at c[cOffset + i * ldc + j].
+ */
+export interface DgemmParams {
+  m: number;
+  n: number;
+  k: number;
+  /** op(A) = A^T: A is stored k x m, element (p, i) at a[aOffset + p * lda + i]; else m x k. */
+  transA: boolean;
+  /** op(B) = B^T: B is stored n x k; else k x n. */
+  transB: boolean;
+  aOffset: number;
+  lda: number;
+  bOffset: number;
+  ldb: number;
+  cOffset: number;
+  ldc: number;
+  alpha: number;
+  beta: number;
+  /** C is symmetric (a Gram matrix): only the entries on and above the diagonal need be written. */
+  upper: boolean;
+}
+
 export interface AdamParams {
   lr: number;
   beta1: number;
@@ -125,6 +149,7 @@ export interface Backend {
   sort(x: TypedArray, rows: number, cols: number, descending: boolean, values: TypedArray, indices: Int32Array): void;
 
   gemm(a: TypedArray, b: TypedArray, out: TypedArray, p: GemmParams): void;
+  dgemm(a: Float64Array, b: Float64Array, c: Float64Array, p: DgemmParams): void;
 
   /** index_select: out[o, i, j] = x[o, index[i], j] with x viewed as [outer, size, inner]. */
   gather(x: TypedArray, index: Int32Array, outer: number, size: number, inner: number, indexSize: number, out: TypedArray): void;

@@ -177,7 +177,11 @@ export class DataLoader<S = unknown, B = any> implements AsyncIterable<B> {
       const spec = this.dataset.workerSpec?.();
       if (!spec) throw new TypeError(`DataLoader: ${this.dataset.constructor.name} cannot be rebuilt in a worker thread; use numWorkers: 0`);
       for (let w = 0; w < this.numWorkers; w++) {
-        const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: { spec, collate: this.#collate === null } });
+        // Workers only copy and transform pixels in TypeScript; keeping the native core (and its
+        // thread pool) out of them leaves the cores to the training step's kernels.
+        const worker = new Worker(new URL("./worker.js", import.meta.url), {
+          workerData: { spec, collate: this.#collate === null }, env: { ...process.env, LANTERN_BACKEND: "js" },
+        });
         worker.on("message", (message: { id: number; batch?: unknown; error?: { name: string; message: string } }) => {
           const pending = this.#pending.get(message.id);
           if (!pending) return;

@@ -1,5 +1,6 @@
 import type { Tensor } from "../tensor/tensor.js";
-import { formQ, makeReflector } from "./qr.js";
+import { formQ, makeReflector } from "./householder.js";
+import { qrReflectors } from "./qr.js";
 import { applyRotationChain } from "./rotations.js";
 import { resultDtype, toMatrix, toTensor, transpose } from "./matrix.js";
 import type { MatrixLike } from "./matrix.js";
@@ -75,7 +76,7 @@ export function tridiagonalize(a: Float64Array, n: number, wantVectors: boolean)
   for (let i = 1; i < size; i++) {
     for (let k = 0; k < i && k < n - 2; k++) reflectors[i * size + k] = a[(i + 1) * n + k];
   }
-  const q = formQ(reflectors, size, size, tau);
+  const q = formQ(qrReflectors(reflectors, size, size, tau), tau.length);
   for (let i = 0; i < size; i++) {
     for (let j = 0; j < size; j++) qt[(i + 1) * n + j + 1] = q[j * size + i];
   }

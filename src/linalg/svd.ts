@@ -1,5 +1,8 @@
 import type { Tensor } from "../tensor/tensor.js";
-import { bidiagonalize, bidiagonalQr, leftVectorsT, rightVectorsT } from "./bidiagonal.js";
+import { bidiagonalize, leftReflectors, rightReflectors } from "./bidiagonal.js";
+import { bidiagonalQr } from "./bidiagonal-qr.js";
+import { bidiagonalSvd } from "./bidiagonal-dc.js";
+import { applyReflectors } from "./householder.js";
 import { applyQ, extractR, qrFactor } from "./qr.js";
 import { resultDtype, toMatrix, toTensor, transpose } from "./matrix.js";
 import type { MatrixLike } from "./matrix.js";
@@ -47,37 +50,48 @@ export function svdKernel(a: Float64Array, m: number, n: number, want: SvdWants)
     return { s: r.s, u, vt: r.vt };
   }
   const { d, e, tauQ, tauP } = bidiagonalize(a, m, n);
-  const ut = want.u ? leftVectorsT(a, m, n, tauQ) : null;
-  const vt = want.v ? rightVectorsT(a, n, tauP) : null;
-  bidiagonalQr(d, e, ut, m, vt, n);
-  return sortDescending(d, ut, m, vt, n);
-}
-
-/** Makes every singular value nonnegative (flipping its right vector) and sorts them descending. */
-function sortDescending(d: Float64Array, ut: Float64Array | null, m: number, vt: Float64Array | null, n: number): SvdParts {
-  const k = d.length;
-  for (let i = 0; i < k; i++) {
-    if (d[i] >= 0) continue;
-    d[i] = -d[i];
-    if (vt) for (let j = 0; j < n; j++) vt[i * n + j] = -vt[i * n + j];
+  if (!want.u && !want.v) {
+    bidiagonalQr(d, e, null, 0, null, 0);
+    return { s: Float64Array.from(d, Math.abs).sort().reverse(), u: null, vt: null };
   }
-  const order = Array.from({ length: k }, (_, i) => i).sort((x, y) => d[y] - d[x] || x - y);
-  const s = Float64Array.from(order, (i) => d[i]);
+  const b = bidiagonalSvd(d, e, want.u);
   let u: Float64Array | null = null;
-  if (ut) {
-    // ut rows are the left vectors; U's column j is row order[j] of ut.
-    u = new Float64Array(m * k);
-    for (let j = 0; j < k; j++) {
-      const row = order[j] * m;
-      for (let i = 0; i < m; i++) u[i * k + j] = ut[row + i];
-    }
+  if (want.u) {
+    // U = Q [U_B; 0] and V = P V_B, P = diag(1, P'): the reflectors applied blockwise (LAPACK dormbr).
+    u = new Float64Array(m * n);
+    u.set(b.u!);
+    applyReflectors(leftReflectors(a, m, n, tauQ), n, false, u, 0, n, n);
   }
   let v: Float64Array | null = null;
-  if (vt) {
-    v = new Float64Array(k * n);
-    for (let j = 0; j < k; j++) v.set(vt.subarray(order[j] * n, order[j] * n + n), j * n);
+  if (want.v) {
+    v = b.v;
+    applyReflectors(rightReflectors(a, n, tauP), n - 1, false, v, n, n, n);
   }
-  return { s, u, vt: v };
+  return sortDescending(b.s, u, m, v, n);
+}
+
+/** Orders the (nonnegative) singular values descending with their vectors (columns of u and v). */
+function sortDescending(d: Float64Array, u: Float64Array | null, m: number, v: Float64Array | null, n: number): SvdParts {
+  const k = d.length;
+  const order = Array.from({ length: k }, (_, i) => i).sort((x, y) => d[y] - d[x] || x - y);
+  const s = Float64Array.from(order, (i) => d[i]);
+  let uSorted: Float64Array | null = null;
+  if (u) {
+    uSorted = new Float64Array(m * k);
+    for (let i = 0; i < m; i++) {
+      const row = i * k;
+      for (let j = 0; j < k; j++) uSorted[row + j] = u[row + order[j]];
+    }
+  }
+  let vt: Float64Array | null = null;
+  if (v) {
+    vt = new Float64Array(k * n);
+    for (let j = 0; j < k; j++) {
+      const col = order[j];
+      for (let i = 0; i < n; i++) vt[j * n + i] = v[i * k + col];
+    }
+  }
+  return { s, u: uSorted, vt };
 }
 
 /**

@@ -69,7 +69,7 @@ export async function compareOptimizers(opts: ExperimentOptions): Promise<ArmRes
     const trainLoader = new DataLoader(train, { batchSize: opts.batchSize, shuffle: true, generator: new Generator(opts.seed + 2), numWorkers: opts.workers ?? 0 });
     const evalLoader = new DataLoader(test, { batchSize: 500, generator: new Generator(opts.seed + 3) });
     try {
-      const fit = await new Trainer({ model, optimizer, trainLoader, evalLoader, epochs: opts.epochs, progress: opts.progress, log: opts.log }).fit();
+      const fit = await new Trainer({ model, optimizer, trainLoader, evalLoader, epochs: opts.epochs, progress: opts.progress, log: opts.progress ? undefined : opts.log }).fit();
       const last = fit.history[fit.history.length - 1];
       results.push({
         arm, history: fit.history, finalTop1: last.valTop1 ?? NaN, finalLoss: last.valLoss ?? NaN,

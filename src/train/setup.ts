@@ -106,11 +106,10 @@ export function buildModel(name: string, opts: ModelOptions): Module {
   if (name === "lenet5" && (opts.inChannels !== 1 || opts.imageSize !== 28)) {
     throw new RangeError(`lenet5 takes 1x28x28 images; for ${opts.inChannels}x${opts.imageSize}x${opts.imageSize} use small-cnn or resnet20`);
   }
-  const factory = (zoo as Record<string, unknown>)[name];
-  if (typeof factory !== "function" || /^[A-Z]/.test(name)) {
-    throw new RangeError(`unknown model "${name}" (expected ${[...MODEL_NAMES, ...Object.keys(zoo).filter((k) => /^[a-z]/.test(k) && k !== "lenet5")].join(", ")})`);
+  if (!zoo.listModels().some((known) => known.toLowerCase() === name.toLowerCase())) {
+    throw new RangeError(`unknown model "${name}" (expected ${[...MODEL_NAMES, ...zoo.listModels().filter((k) => k !== "lenet5")].join(", ")})`);
   }
-  const model = (factory as (o: { numClasses: number }) => Module)({ numClasses });
+  const model = zoo.getModel(name, { numClasses });
   if (p > 0) addClassifierDropout(model, p, opts.generator);
   return model;
 }

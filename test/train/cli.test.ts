@@ -71,7 +71,7 @@ describe("lantern train / eval / experiment", () => {
       const result = lantern(...args);
       assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
       assert.match(result.stderr, pattern);
-      assert.equal(result.stderr.trim().split("\n").filter((l) => l.startsWith("lantern:")).length, 1);
+      assert.equal(result.stderr.trim().split("\n").filter((l) => l.startsWith("lantern:")).length, 1, result.stderr);
       assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
     }
   });

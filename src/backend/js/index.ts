@@ -2,6 +2,7 @@ import type { Backend } from "../backend.js";
 import { binary, copy, fill, scalar, unary, where } from "./elementwise.js";
 import { argReduce, reduce, softmax, sort } from "./reduce.js";
 import { gemm } from "./gemm.js";
+import { dgemm } from "./dgemm.js";
 import { gather, gatherAlong, scatterAdd, scatterAddAlong } from "./indexing.js";
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from "./conv.js";
 import {
@@ -15,7 +16,7 @@ export const jsBackend: Backend = {
   name: "js",
   fill, copy, unary, scalar, binary, where,
   reduce, argReduce, softmax, sort,
-  gemm,
+  gemm, dgemm,
   gather, scatterAdd, gatherAlong, scatterAddAlong,
   conv2d, conv2dBackwardInput, conv2dBackwardWeight,
   maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward, adaptiveAvgPool2d, adaptiveAvgPool2dBackward,

@@ -14,6 +14,11 @@ export interface NativeAddon {
     transA: boolean, transB: boolean, aOffset: number, bOffset: number, aBatchStride: number, bBatchStride: number,
     alpha: number, beta: number,
   ): void;
+  dgemm(
+    a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number, transA: boolean, transB: boolean,
+    aOffset: number, lda: number, bOffset: number, ldb: number, cOffset: number, ldc: number, alpha: number, beta: number,
+    upper: boolean,
+  ): void;
   conv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, geometry: Float64Array): void;
   conv2dBackwardInput(gradOut: Float32Array, w: Float32Array, gradIn: Float32Array, geometry: Float64Array): void;
   conv2dBackwardWeight(gradOut: Float32Array, x: Float32Array, gradWeight: Float32Array, geometry: Float64Array): void;

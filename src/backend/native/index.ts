@@ -106,10 +106,27 @@ function createNativeBackend(addon: NativeAddon): Backend {
     },
 
     gemm(a, b, out, p) {
+      if (a instanceof Float64Array && b instanceof Float64Array && out instanceof Float64Array && p.batch * p.m * p.n * p.k >= MIN_GEMM_WORK) {
+        for (let i = 0; i < p.batch; i++) {
+          addon.dgemm(
+            a, b, out, p.m, p.n, p.k, p.transA, p.transB, p.aOffset + i * p.aBatchStride, p.transA ? p.m : p.k,
+            p.bOffset + i * p.bBatchStride, p.transB ? p.k : p.n, i * p.m * p.n, p.n, p.alpha, p.beta, false,
+          );
+        }
+        return;
+      }
       if (!isF32(a) || !isF32(b) || !isF32(out) || p.batch * p.m * p.n * p.k < MIN_GEMM_WORK) return js.gemm(a, b, out, p);
       addon.gemm(
         a, b, out, p.batch, p.m, p.n, p.k, p.transA, p.transB, p.aOffset, p.bOffset, p.aBatchStride, p.bBatchStride,
         p.alpha, p.beta,
+      );
+    },
+
+    dgemm(a, b, c, p) {
+      if (p.m * p.n * p.k < MIN_GEMM_WORK) return js.dgemm(a, b, c, p);
+      addon.dgemm(
+        a, b, c, p.m, p.n, p.k, p.transA, p.transB, p.aOffset, p.lda, p.bOffset, p.ldb, p.cOffset, p.ldc, p.alpha, p.beta,
+        p.upper,
       );
     },
 

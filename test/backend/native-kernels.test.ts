@@ -1,0 +1,190 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { StridedView, UnaryOp, BinaryOp } from "../../src/backend/backend.js";
+import { jsBackend } from "../../src/backend/js/index.js";
+import { nativeAddon, nativeBackend } from "../../src/backend/native/index.js";
+import { assertClose, convGeometry, poolGeometry, randomArray, randomInt, rng, type ConvCase } from "./helpers.js";
+
+const skip = nativeBackend ? false : "native core not built";
+const native = nativeBackend!;
+
+/** Runs body once per instruction set this CPU supports, restoring the best one afterwards. */
+function forEachIsa(body: (isa: string) => void): void {
+  const best = nativeAddon!.info().isa;
+  try {
+    for (const isa of ["avx512", "avx2", "neon", "scalar"]) {
+      if (nativeAddon!.setIsa(isa)) body(isa);
+    }
+  } finally {
+    nativeAddon!.setIsa(best);
+  }
+}
+
+function convAgainstReference(random: () => number, c: ConvCase, bias: boolean, what: string): void {
+  const g = convGeometry(c);
+  const inSize = g.batch * g.inChannels * g.inHeight * g.inWidth;
+  const outSize = g.batch * g.outChannels * g.outHeight * g.outWidth;
+  const wSize = g.outChannels * (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth;
+  const x = randomArray(random, inSize);
+  const w = randomArray(random, wSize);
+  const b = bias ? randomArray(random, g.outChannels) : null;
+  const expected = new Float32Array(outSize), actual = new Float32Array(outSize).fill(NaN);
+  jsBackend.conv2d(x, w, b, expected, g);
+  native.conv2d(x, w, b, actual, g);
+  assertClose(actual, expected, 1e-4, `${what} forward`);
+  const gradOut = randomArray(random, outSize);
+  const gradInExpected = new Float32Array(inSize), gradIn = new Float32Array(inSize).fill(NaN);
+  jsBackend.conv2dBackwardInput(gradOut, w, gradInExpected, g);
+  native.conv2dBackwardInput(gradOut, w, gradIn, g);
+  assertClose(gradIn, gradInExpected, 1e-4, `${what} backward input`);
+  const start = randomArray(random, wSize);
+  const gradWExpected = start.slice(), gradW = start.slice();
+  jsBackend.conv2dBackwardWeight(gradOut, x, gradWExpected, g);
+  native.conv2dBackwardWeight(gradOut, x, gradW, g);
+  assertClose(gradW, gradWExpected, 1e-4, `${what} backward weight`);
+}
+
+test("Winograd 3x3 convolutions match the reference: odd sizes, paddings, channel counts, batches, tiles across panels", { skip }, () => {
+  const random = rng(21);
+  const cases: ConvCase[] = [
+    { batch: 1, inChannels: 8, outChannels: 8, height: 16, width: 16, kernel: [3, 3], pad: [1, 1, 1, 1] },
+    { batch: 2, inChannels: 13, outChannels: 21, height: 17, width: 23, kernel: [3, 3], pad: [1, 1, 1, 1] },
+    { batch: 3, inChannels: 16, outChannels: 40, height: 15, width: 34, kernel: [3, 3] },
+    { batch: 1, inChannels: 24, outChannels: 9, height: 21, width: 19, kernel: [3, 3], pad: [2, 2, 2, 2] },
+    { batch: 2, inChannels: 32, outChannels: 48, height: 14, width: 14, kernel: [3, 3], pad: [1, 2, 0, 1] },
+    { batch: 1, inChannels: 70, outChannels: 33, height: 40, width: 37, kernel: [3, 3], pad: [1, 1, 1, 1] },
+  ];
+  forEachIsa((isa) => cases.forEach((c, i) => convAgainstReference(random, c, i % 2 === 0, `${isa} winograd case ${i} ${JSON.stringify(c)}`)));
+});
+
+test("depthwise convolutions match the reference: strides 1-3, kernels 1-7, dilation, multipliers, rows wider than a vector block", { skip }, () => {
+  const random = rng(22);
+  const cases: ConvCase[] = [
+    { batch: 2, inChannels: 5, outChannels: 5, height: 13, width: 130, kernel: [3, 3], pad: [1, 1, 1, 1], groups: 5 },
+    { batch: 1, inChannels: 4, outChannels: 8, height: 11, width: 9, kernel: [5, 5], pad: [2, 2, 2, 2], groups: 4 },
+    { batch: 3, inChannels: 6, outChannels: 6, height: 15, width: 15, kernel: [3, 3], stride: [2, 2], pad: [1, 1, 1, 1], groups: 6 },
+    { batch: 1, inChannels: 3, outChannels: 3, height: 20, width: 71, kernel: [7, 7], stride: [3, 3], pad: [3, 3, 3, 3], groups: 3 },
+    { batch: 2, inChannels: 4, outChannels: 4, height: 12, width: 17, kernel: [3, 3], pad: [2, 2, 2, 2], dilation: [2, 2], groups: 4 },
+    { batch: 1, inChannels: 1, outChannels: 6, height: 28, width: 28, kernel: [5, 5], pad: [2, 2, 2, 2] },
+    { batch: 2, inChannels: 7, outChannels: 7, height: 9, width: 33, kernel: [1, 1], groups: 7 },
+    { batch: 1, inChannels: 2, outChannels: 2, height: 6, width: 6, kernel: [3, 3], stride: [1, 2], pad: [0, 0, 1, 0], groups: 2 },
+  ];
+  forEachIsa((isa) => cases.forEach((c, i) => convAgainstReference(random, c, i % 2 === 1, `${isa} depthwise case ${i} ${JSON.stringify(c)}`)));
+});
+
+test("unit-stride weight gradients over padded copies match the reference: groups, dilation, large kernels, batch 1 and large", { skip }, () => {
+  const random = rng(23);
+  const cases: ConvCase[] = [
+    { batch: 1, inChannels: 3, outChannels: 5, height: 9, width: 11, kernel: [5, 5], pad: [2, 2, 2, 2] },
+    { batch: 9, inChannels: 6, outChannels: 16, height: 14, width: 14, kernel: [5, 5] },
+    { batch: 2, inChannels: 8, outChannels: 6, height: 10, width: 13, kernel: [3, 3], pad: [2, 2, 2, 2], dilation: [2, 2], groups: 2 },
+    { batch: 3, inChannels: 4, outChannels: 4, height: 8, width: 7, kernel: [2, 3], pad: [0, 1, 1, 0] },
+  ];
+  cases.forEach((c, i) => convAgainstReference(random, c, false, `padded case ${i} ${JSON.stringify(c)}`));
+});
+
+test("matrix-vector products (one output row or column) match the reference for every transpose", { skip }, () => {
+  const random = rng(24);
+  for (const [m, n, k] of [[1, 1000, 300], [1, 37, 2050], [700, 1, 90], [129, 1, 1]]) {
+    for (const [transA, transB] of [[false, false], [false, true], [true, false], [true, true]]) {
+      const a = randomArray(random, m * k + 3), b = randomArray(random, k * n + 2);
+      const initial = randomArray(random, m * n);
+      const expected = initial.slice(), actual = initial.slice();
+      const p = { batch: 1, m, n, k, transA, transB, aOffset: 3, bOffset: 2, aBatchStride: 0, bBatchStride: 0, alpha: 0.5, beta: m === 1 ? 0 : 2 };
+      jsBackend.gemm(a, b, expected, p);
+      native.gemm(a, b, actual, p);
+      assertClose(actual, expected, 1e-4, `gemv ${JSON.stringify(p)}`);
+    }
+  }
+});
+
+test("batch norm inference and layer norm match the reference, with and without affine parameters", { skip }, () => {
+  const random = rng(25);
+  for (const [outer, channels, inner] of [[1, 3, 5000], [4, 17, 49], [2, 64, 1], [3, 1, 3001]]) {
+    const x = randomArray(random, outer * channels * inner, 3);
+    const mean = randomArray(random, channels), variance = randomArray(random, channels).map(Math.abs);
+    for (const affine of [true, false]) {
+      const w = affine ? randomArray(random, channels) : null, b = affine ? randomArray(random, channels) : null;
+      const expected = new Float32Array(x.length), actual = new Float32Array(x.length).fill(NaN);
+      jsBackend.batchNormInference(x, mean, variance, w, b, 1e-5, outer, channels, inner, expected);
+      native.batchNormInference(x, mean, variance, w, b, 1e-5, outer, channels, inner, actual);
+      assertClose(actual, expected, 1e-6, `batchNormInference ${outer}x${channels}x${inner} affine ${affine}`);
+    }
+  }
+  for (const [rows, size] of [[128, 768], [3, 5001], [1000, 7], [5, 1]]) {
+    const x = randomArray(random, rows * size, 5).map((v, i) => v + (i % size === 0 ? 100 : 0));
+    for (const [w, b] of [[randomArray(random, size), randomArray(random, size)], [randomArray(random, size), null], [null, randomArray(random, size)], [null, null]]) {
+      const expected = new Float32Array(x.length), actual = new Float32Array(x.length).fill(NaN);
+      const meanE = new Float32Array(rows), meanA = new Float32Array(rows), rstdE = new Float32Array(rows), rstdA = new Float32Array(rows);
+      jsBackend.layerNorm(x, w, b, rows, size, 1e-5, expected, meanE, rstdE);
+      native.layerNorm(x, w, b, rows, size, 1e-5, actual, meanA, rstdA);
+      assertClose(actual, expected, 1e-5, `layerNorm ${rows}x${size}`);
+      assertClose(meanA, meanE, 1e-6, `layerNorm mean ${rows}x${size}`);
+      assertClose(rstdA, rstdE, 1e-6, `layerNorm rstd ${rows}x${size}`);
+    }
+  }
+});
+
+test("softmax along the last and inner axes handles NaN, -Infinity rows and large magnitudes like the reference", { skip }, () => {
+  const random = rng(26);
+  for (const [outer, size, inner] of [[300, 128, 1], [7, 33, 40], [2, 1000, 3]]) {
+    const x = randomArray(random, outer * size * inner, 30);
+    x[5] = NaN;
+    for (let s = 0; s < size; s++) x[(1 * size + s) * inner] = -Infinity;
+    x[2 * size * inner] = 1e30;
+    for (const log of [false, true]) {
+      const expected = new Float32Array(x.length), actual = new Float32Array(x.length);
+      jsBackend.softmax(x, outer, size, inner, log, expected);
+      native.softmax(x, outer, size, inner, log, actual);
+      assertClose(actual, expected, 1e-5, `softmax ${outer}x${size}x${inner} log ${log}`);
+    }
+  }
+});
+
+test("vectorised exp, tanh, sigmoid, erf and GELU agree with the reference at extreme and tiny arguments", { skip }, () => {
+  const random = rng(27);
+  const special = [0, -0, 1e-30, -1e-30, 1e-8, -1e-8, 0.004, -0.009, 0.5, 1.99, 2.01, -2.01, 5.99, 6.01, -6.01, 20, -20, 88, 89, -88, -104, -110, 700, -750, Infinity, -Infinity, NaN];
+  const values = Float32Array.from([...special, ...Array.from({ length: 5000 }, () => (random() * 2 - 1) * 10 ** randomInt(random, -3, 2))]);
+  const view: StridedView = { data: values, shape: [values.length], strides: [1], offset: 0 };
+  for (const op of ["exp", "tanh", "sigmoid", "erf", "gelu", "geluTanh", "silu"] as UnaryOp[]) {
+    const expected = new Float32Array(values.length), actual = new Float32Array(values.length);
+    jsBackend.unary(op, view, expected);
+    native.unary(op, view, actual);
+    for (let i = 0; i < values.length; i++) {
+      // Element-wise: relative to the value itself, with a floor at the smallest normal float.
+      assertClose([actual[i]], [expected[i]], 1e-6, `${op}(${values[i]})`);
+    }
+  }
+  const grads = randomArray(random, values.length, 2);
+  const gradView: StridedView = { data: grads, shape: [values.length], strides: [1], offset: 0 };
+  for (const op of ["geluGrad", "geluTanhGrad", "tanhGrad", "sigmoidGrad", "siluGrad"] as BinaryOp[]) {
+    const expected = new Float32Array(values.length), actual = new Float32Array(values.length);
+    jsBackend.binary(op, gradView, view, expected);
+    native.binary(op, gradView, view, actual);
+    for (let i = 0; i < values.length; i++) assertClose([actual[i]], [expected[i]], 1e-6, `${op}(${values[i]})`);
+  }
+});
+
+test("max pooling matches the reference values and argmax: narrow and wide rows, padding, dilation, NaN windows", { skip }, () => {
+  const random = rng(28);
+  const cases: [number, number, number, number, number, number, number][] = [
+    // planes, height, width, kernel, stride, pad, dilation
+    [384, 28, 28, 2, 2, 0, 1], [64, 10, 10, 2, 2, 0, 1], [8, 112, 112, 3, 2, 1, 1], [5, 9, 40, 3, 1, 1, 1],
+    [3, 17, 70, 3, 3, 1, 2], [4, 7, 7, 5, 1, 2, 1], [2, 33, 33, 2, 1, 0, 1],
+  ];
+  forEachIsa((isa) => {
+    for (const [planes, height, width, kernel, stride, pad, dilation] of cases) {
+      const g = poolGeometry(planes, height, width, kernel, stride, pad, dilation);
+      const x = randomArray(random, planes * height * width);
+      for (let i = 0; i < x.length; i += 97) x[i] = NaN;
+      for (let i = 13; i < x.length; i += 101) x[i] = x[i - 1];
+      const n = planes * g.outHeight * g.outWidth;
+      const expected = new Float32Array(n), actual = new Float32Array(n);
+      const expectedIndex = new Int32Array(n), actualIndex = new Int32Array(n).fill(-7);
+      jsBackend.maxPool2d(x, expected, expectedIndex, g);
+      native.maxPool2d(x, actual, actualIndex, g);
+      assert.deepEqual(actualIndex, expectedIndex, `${isa} maxPool2d argmax ${JSON.stringify(g)}`);
+      assertClose(actual, expected, 0, `${isa} maxPool2d ${JSON.stringify(g)}`);
+    }
+  });
+});
