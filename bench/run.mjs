@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `lantern bench [suite]` runs this file in a child process, so that LANTERN_NUM_THREADS and the
 // BLAS thread variables are set before Lantern's native core and the peers start.
-//   node bench/run.mjs [suite] [--json] [--quick] [--threads N] [--peers a,b] [--no-record]
+//   node bench/run.mjs [suite] [--json] [--quick] [--threads N] [--peers a,b] [--only id,id] [--no-record]
 // Exit codes: 0 done, 2 bad arguments. Everything but the --json document goes to stderr.
 import { parseArgs } from "node:util";
 import { existsSync, readdirSync } from "node:fs";
@@ -64,7 +64,7 @@ async function main() {
     allowPositionals: true,
     options: {
       json: { type: "boolean" }, quick: { type: "boolean" }, threads: { type: "string" }, peers: { type: "string" },
-      "no-record": { type: "boolean" },
+      only: { type: "string" }, "no-record": { type: "boolean" },
     },
   });
   const name = positionals[0] ?? "core";
@@ -92,8 +92,15 @@ async function main() {
   const loadAtStart = loadAverage();
   const peerList = await startPeers(peers, threads);
   const lantern = peerList.find((p) => p.id === "lantern");
+  let workloads = suite.workloads(Boolean(values.quick));
+  if (values.only) {
+    const wanted = values.only.split(",").map((s) => s.trim());
+    const unknown = wanted.filter((id) => !workloads.some((w) => w.id === id));
+    if (unknown.length) fail(`--only: unknown workload "${unknown[0]}" (expected some of ${workloads.map((w) => w.id).join(", ")})`);
+    workloads = workloads.filter((w) => wanted.includes(w.id));
+  }
   const measured = [];
-  for (const workload of suite.workloads(Boolean(values.quick))) {
+  for (const workload of workloads) {
     console.error(`${workload.title}`);
     measured.push({ workload, results: await measureWorkload(workload, peerList, mode, console.error) });
   }
@@ -112,7 +119,8 @@ async function main() {
   const table = `${terminalReport(run, formatTable)}\n`;
   if (values.json) process.stderr.write(table);
   else process.stdout.write(table);
-  if (!values.quick && !values["no-record"]) {
+  // RESULTS.md holds whole runs only: a quick or partial (--only) run would replace it with fewer rows.
+  if (!values.quick && !values.only && !values["no-record"]) {
     writeFileAtomic(RESULTS, resultsMarkdown(RESULTS, run));
     console.error(`\nrecorded in ${RESULTS}`);
   }

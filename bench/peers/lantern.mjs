@@ -47,6 +47,9 @@ function inference(name) {
     const model = build();
     model.eval();
     const x = lt.randn([batch, 3, 224, 224]);
+    // Deployed as a user would for inference: batch norms folded into the convolutions and the
+    // activations applied inside them, as onnxruntime's graph optimiser does to its graph.
+    lt.nn.utils?.fuseConvBn?.(model, x);
     return () => lt.noGrad(() => model.forward(x));
   };
 }

@@ -92,7 +92,13 @@ Napi::Value Conv2d(const Info& info) {
   const float* w = args.floats(1, weight_size(g));
   const float* bias = args.floats(2, static_cast<double>(g.out_channels), true);
   float* out = args.floats(3, output_size(g));
-  if (!args.failed()) conv2d(x, w, bias, out, g);
+  // Optional: 0 none, 1 ReLU, 2 ReLU6 (src/backend/backend.ts ConvActivation).
+  long activation = info.Length() > 5 ? args.integer(5) : 0;
+  if (activation < 0 || activation > 2) {
+    Napi::RangeError::New(info.Env(), "conv2d: activation code must be 0, 1 or 2").ThrowAsJavaScriptException();
+    return info.Env().Undefined();
+  }
+  if (!args.failed()) conv2d(x, w, bias, out, g, static_cast<Activation>(activation));
   return info.Env().Undefined();
 }
 

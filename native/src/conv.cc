@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 
 #include "gemm.h"
+#include "gemm_bias.h"
 #include "pack.h"
 #include "scratch.h"
 #include "thread_pool.h"
@@ -197,13 +199,23 @@ void im2col_row(const float* image, const ConvGeometry& g, long patch_index, lon
   }
 }
 
-void conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g) {
-  if (g.depthwise()) {
-    depthwise_conv2d(x, w, bias, out, g);
-    return;
-  }
-  if (winograd_suits(g)) {
-    winograd_conv2d(x, w, bias, out, g);
+void activate(float* data, long n, Activation activation) {
+  if (activation == Activation::None) return;
+  const float high = activation == Activation::Relu6 ? 6.0f : std::numeric_limits<float>::infinity();
+  for (long i = 0; i < n; ++i) data[i] = std::min(std::max(data[i], 0.0f), high);
+}
+
+void conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g, Activation activation) {
+  const bool whole = g.depthwise() || winograd_suits(g);
+  if (whole) {
+    if (g.depthwise()) depthwise_conv2d(x, w, bias, out, g);
+    else winograd_conv2d(x, w, bias, out, g);
+    if (activation != Activation::None) {
+      const long plane = g.out_plane();
+      parallel_range(g.batch * g.out_channels, std::max(1L, (1L << 16) / std::max(1L, plane)), [&](long begin, long end) {
+        activate(out + begin * plane, (end - begin) * plane, activation);
+      });
+    }
     return;
   }
   const long og = g.group_out(), patch = g.patch(), spatial = g.out_plane();
@@ -213,19 +225,22 @@ void conv2d(const float* x, const float* w, const float* bias, float* out, const
     float* c = out + (n * g.out_channels + gi * og) * spatial;
     if (g.unit_stride() && !g.pointwise()) {
       padded_conv2d(image, w + gi * og * patch, bias ? bias + gi * og : nullptr, c, g, parallel);
+      activate(c, og * spatial, activation);
       return;
     }
     StridedMatrix weights(w + gi * og * patch, patch, 1);
     StridedMatrix pixels(image, spatial, 1);
     Im2colColumns patches(image, g);
     const SourceB& b = g.pointwise() ? static_cast<const SourceB&>(pixels) : patches;
-    if (parallel) gemm(weights, b, og, spatial, patch, c, spatial, 1.0f, 0.0f);
-    else gemm_block(weights, b, 0, 0, og, spatial, patch, c, spatial, 1.0f, 0.0f);
-    if (!bias) return;
-    for (long o = 0; o < og; ++o) {
-      float value = bias[gi * og + o];
-      for (float *p = c + o * spatial, *end = p + spatial; p < end; ++p) *p += value;
-    }
+    // The bias rides along as one more k step rather than a second pass over the output.
+    BiasColumnA weights_bias(weights, patch, bias ? bias + gi * og : nullptr);
+    OnesRowB b_ones(b, patch, spatial);
+    const SourceA& a_used = bias ? static_cast<const SourceA&>(weights_bias) : weights;
+    const SourceB& b_used = bias ? static_cast<const SourceB&>(b_ones) : b;
+    const long k = bias ? patch + 1 : patch;
+    if (parallel) gemm(a_used, b_used, og, spatial, k, c, spatial, 1.0f, 0.0f);
+    else gemm_block(a_used, b_used, 0, 0, og, spatial, k, c, spatial, 1.0f, 0.0f);
+    activate(c, og * spatial, activation);
   });
 }
 

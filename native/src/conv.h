@@ -28,7 +28,15 @@ struct ConvGeometry {
   }
 };
 
-void conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g);
+// An activation applied to conv2d's output in the same call (inference after folding batch norm
+// into the weights): the output is clamped while it is still in cache, instead of by another op
+// that reads it back and allocates a second tensor.
+enum class Activation { None = 0, Relu = 1, Relu6 = 2 };
+
+void conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g,
+            Activation activation = Activation::None);
+// Applies `activation` to n floats in place.
+void activate(float* data, long n, Activation activation);
 void conv2d_backward_input(const float* grad_out, const float* w, float* grad_in, const ConvGeometry& g);
 void conv2d_backward_weight(const float* grad_out, const float* x, float* grad_weight, const ConvGeometry& g);
 
@@ -55,6 +63,12 @@ void padded_conv2d(const float* image, const float* weights, const float* bias, 
 // The weight gradient of a unit-stride convolution (accumulated into grad_weight), as one GEMM per
 // group whose k runs over every wide position of every image (conv_weight_grad.cc).
 void padded_conv2d_backward_weight(const float* grad_out, const float* x, float* grad_weight, const ConvGeometry& g);
+
+// The same gradient in inner-product form, for layers whose og x patch gradient is too small for
+// GEMM tiles (conv_weight_grad_dot.cc): wide and padded as padded_conv2d_backward_weight builds them.
+bool dot_weight_grad_suits(const ConvGeometry& g);
+void dot_weight_grad(const float* wide, const float* padded, const ConvGeometry& g, const PaddedShape& p,
+                     long wide_plane, float* grad_weight);
 
 // 3x3 unit-stride convolution by Winograd F(2x2, 3x3) (conv_winograd.cc), when the instruction
 // set has it and the image is large enough for the transforms to pay.

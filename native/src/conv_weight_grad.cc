@@ -90,6 +90,10 @@ void padded_conv2d_backward_weight(const float* grad_out, const float* x, float*
     }
   });
   std::fill(padded + g.batch * g.in_channels * p.plane(), padded + g.batch * g.in_channels * p.plane() + tail, 0.0f);
+  if (dot_weight_grad_suits(g)) {
+    dot_weight_grad(wide, padded, g, p, wide_plane, grad_weight);
+    return;
+  }
   const long k = g.batch * wide_plane;
   auto group = [&](long gi, bool parallel) {
     WideGradRows grads(wide, g, gi, wide_plane);

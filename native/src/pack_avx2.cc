@@ -34,6 +34,9 @@ LANTERN_TARGET_AVX2 inline void transpose8x8(__m256 r[8]) {
 
 // Lines r0 .. r0 + 7 of the panel, read through line[0..8); only the first `valid` are stored.
 LANTERN_TARGET_AVX2 void pack_group(const float* const* line, long r0, int valid, long kc, int width, float* dst) {
+  // Panels narrower than 8 (the 6-row tile) store through a lane mask: a memcpy per k step would
+  // cost a library call per 24 bytes and dominate the whole product.
+  const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(valid), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
   long p = 0;
   for (; p + 8 <= kc; p += 8) {
     __m256 r[8];
@@ -41,13 +44,8 @@ LANTERN_TARGET_AVX2 void pack_group(const float* const* line, long r0, int valid
     transpose8x8(r);
     for (int q = 0; q < 8; ++q) {
       float* out = dst + (p + q) * width + r0;
-      if (valid == 8) {
-        _mm256_storeu_ps(out, r[q]);
-      } else {
-        alignas(32) float tmp[8];
-        _mm256_store_ps(tmp, r[q]);
-        std::memcpy(out, tmp, valid * sizeof(float));
-      }
+      if (valid == 8) _mm256_storeu_ps(out, r[q]);
+      else _mm256_maskstore_ps(out, mask, r[q]);
     }
   }
   for (; p < kc; ++p) {

@@ -54,6 +54,9 @@ export interface Conv2dGeometry {
   groups: number;
 }
 
+/** An activation fused into conv2d's output: ReLU, or ReLU6 (MobileNet's min(max(x, 0), 6)). */
+export type ConvActivation = "none" | "relu" | "relu6";
+
 /** Geometry of a 2-D pooling window over NCHW input (channels folded into `planes`). */
 export interface Pool2dGeometry {
   planes: number;
@@ -160,7 +163,8 @@ export interface Backend {
   /** Adjoint of gatherAlong: out[o, index[o, i, j], j] += src[o, i, j]. */
   scatterAddAlong(src: TypedArray, index: Int32Array, outer: number, size: number, inner: number, indexSize: number, out: TypedArray): void;
 
-  conv2d(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: Conv2dGeometry): void;
+  /** `activation` (default "none") is applied to the output in the same call (an inference epilogue). */
+  conv2d(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: Conv2dGeometry, activation?: ConvActivation): void;
   conv2dBackwardInput(gradOut: TypedArray, w: TypedArray, gradIn: TypedArray, g: Conv2dGeometry): void;
   /** Accumulates into gradWeight (callers zero it first). */
   conv2dBackwardWeight(gradOut: TypedArray, x: TypedArray, gradWeight: TypedArray, g: Conv2dGeometry): void;

@@ -2,7 +2,7 @@ import type { Backend } from "./backend.js";
 import { jsBackend } from "./js/index.js";
 import { nativeBackend } from "./native/index.js";
 
-export type { Backend, StridedView, Conv2dGeometry, Pool2dGeometry, GemmParams, DgemmParams, UnaryOp, BinaryOp, ScalarOp, ReduceOp } from "./backend.js";
+export type { Backend, StridedView, Conv2dGeometry, ConvActivation, Pool2dGeometry, GemmParams, DgemmParams, UnaryOp, BinaryOp, ScalarOp, ReduceOp } from "./backend.js";
 export { jsBackend } from "./js/index.js";
 export { nativeBackend } from "./native/index.js";
 

@@ -1,4 +1,4 @@
-import type { Conv2dGeometry } from "../backend.js";
+import type { Conv2dGeometry, ConvActivation } from "../backend.js";
 import type { TypedArray } from "../../tensor/dtype.js";
 import { gemm } from "./gemm.js";
 
@@ -62,7 +62,8 @@ function groupSizes(g: Conv2dGeometry) {
   return { cg, og, patch, spatial };
 }
 
-export function conv2d(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: Conv2dGeometry): void {
+export function conv2d(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: Conv2dGeometry, activation: ConvActivation = "none"): void {
+  const high = activation === "relu6" ? 6 : Infinity;
   const { cg, og, patch, spatial } = groupSizes(g);
   const col = new Float64Array(patch * spatial);
   const tile = new Float64Array(og * spatial);
@@ -77,7 +78,8 @@ export function conv2d(x: TypedArray, w: TypedArray, bias: TypedArray | null, ou
         const oc = gi * og + o;
         const b = bias ? bias[oc] : 0;
         const base = (n * g.outChannels + oc) * spatial;
-        for (let s = 0; s < spatial; s++) out[base + s] = tile[o * spatial + s] + b;
+        if (activation === "none") for (let s = 0; s < spatial; s++) out[base + s] = tile[o * spatial + s] + b;
+        else for (let s = 0; s < spatial; s++) out[base + s] = Math.min(Math.max(tile[o * spatial + s] + b, 0), high);
       }
     }
   }

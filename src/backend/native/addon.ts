@@ -19,7 +19,7 @@ export interface NativeAddon {
     aOffset: number, lda: number, bOffset: number, ldb: number, cOffset: number, ldc: number, alpha: number, beta: number,
     upper: boolean,
   ): void;
-  conv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, geometry: Float64Array): void;
+  conv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, geometry: Float64Array, activation?: number): void;
   conv2dBackwardInput(gradOut: Float32Array, w: Float32Array, gradIn: Float32Array, geometry: Float64Array): void;
   conv2dBackwardWeight(gradOut: Float32Array, x: Float32Array, gradWeight: Float32Array, geometry: Float64Array): void;
   maxPool2d(x: Float32Array, out: Float32Array, argmax: Int32Array, geometry: Float64Array): void;

@@ -1,4 +1,4 @@
-import type { Backend, Conv2dGeometry, Pool2dGeometry, StridedView } from "../backend.js";
+import type { Backend, Conv2dGeometry, ConvActivation, Pool2dGeometry, StridedView } from "../backend.js";
 import type { TypedArray } from "../../tensor/dtype.js";
 import { jsBackend } from "../js/index.js";
 import { loadAddon, type NativeAddon } from "./addon.js";
@@ -29,6 +29,9 @@ function layout(shape: readonly number[], ...strides: (readonly number[])[]): Fl
   strides.forEach((s, i) => out.set(s, shape.length * (i + 1)));
   return out;
 }
+
+/** The native core's codes for a fused conv activation (native/src/conv.h Activation). */
+const ACTIVATION_CODES: Record<ConvActivation, number> = { none: 0, relu: 1, relu6: 2 };
 
 function convGeometry(g: Conv2dGeometry): Float64Array {
   return Float64Array.of(
@@ -130,9 +133,9 @@ function createNativeBackend(addon: NativeAddon): Backend {
       );
     },
 
-    conv2d(x, w, bias, out, g) {
-      if (!isF32(x) || !isF32(w) || !isF32(out) || (bias !== null && !isF32(bias))) return js.conv2d(x, w, bias, out, g);
-      addon.conv2d(x, w, bias, out, convGeometry(g));
+    conv2d(x, w, bias, out, g, activation = "none") {
+      if (!isF32(x) || !isF32(w) || !isF32(out) || (bias !== null && !isF32(bias))) return js.conv2d(x, w, bias, out, g, activation);
+      addon.conv2d(x, w, bias, out, convGeometry(g), ACTIVATION_CODES[activation]);
     },
     conv2dBackwardInput(gradOut, w, gradIn, g) {
       if (!isF32(gradOut) || !isF32(w) || !isF32(gradIn)) return js.conv2dBackwardInput(gradOut, w, gradIn, g);

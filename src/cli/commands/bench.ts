@@ -18,6 +18,7 @@ interface BenchOptions {
   quick?: boolean;
   threads: string;
   peers?: string;
+  only?: string;
   record: boolean;
 }
 
@@ -34,6 +35,7 @@ export function benchCommand(): Command {
     .option("--quick", "smoke test: fewer rounds and smaller sizes, not recorded in RESULTS.md")
     .option("--threads <n>", "threads for Lantern and every peer", "1")
     .option("--peers <ids>", "comma-separated peers to run beside Lantern (torch, numpy, onnxruntime, tfjs-wasm, tfjs-cpu, jax-js)")
+    .option("--only <ids>", "comma-separated workload ids to run (e.g. resnet18-b1,conv3x3); a partial run is not recorded")
     .option("--no-record", "do not write bench/RESULTS.md")
     .addHelpText("after", "\nPeers install into bench/node_modules with `npm run bench:setup`; PyTorch and NumPy come from Debian\n(apt-get install python3-torch python3-numpy python3-torchvision). A peer that cannot run is reported in the table.")
     .action((suite: string, opts: BenchOptions) => {
@@ -45,6 +47,7 @@ export function benchCommand(): Command {
       if (opts.json) args.push("--json");
       if (opts.quick) args.push("--quick");
       if (opts.peers) args.push("--peers", opts.peers);
+      if (opts.only) args.push("--only", opts.only);
       if (!opts.record) args.push("--no-record");
       const env = { ...process.env, LANTERN_NUM_THREADS: String(threads) };
       const child = spawnSync(process.execPath, args, { stdio: "inherit", env });

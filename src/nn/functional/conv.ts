@@ -2,10 +2,11 @@ import { Tensor } from "../../tensor/tensor.js";
 import { formatShape } from "../../tensor/shape.js";
 import { getBackend } from "../../backend/index.js";
 import type { Conv2dGeometry } from "../../backend/backend.js";
-import { record } from "../../autograd/node.js";
+import { needsGrad, record } from "../../autograd/node.js";
 import { uninitialized } from "../../ops/util.js";
 import type { Pair } from "./args.js";
 import { batchInput, pair, requireSameDtype } from "./args.js";
+import { relu, relu6 } from "./activation.js";
 
 export interface Conv2dOptions {
   stride?: Pair;
@@ -13,6 +14,11 @@ export interface Conv2dOptions {
   padding?: Pair | "same" | "valid";
   dilation?: Pair;
   groups?: number;
+  /**
+   * An activation applied to the output: the same as calling F.relu / F.relu6 on it, done in the
+   * convolution's own pass when no gradient is needed (inference after fuseConvBn).
+   */
+  activation?: "relu" | "relu6" | null;
 }
 
 /** Padding before and after along one spatial dim. */
@@ -91,12 +97,18 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   requireSameDtype("conv2d", ["input", input], ["weight", weight], ["bias", bias]);
   const { batched: x, unbatched } = batchInput(input, 4, "conv2d", "[N, C, H, W] or [C, H, W]");
   const g = conv2dGeometry(x, weight, bias, opts);
+  const activation = opts.activation ?? null;
+  if (activation !== null && activation !== "relu" && activation !== "relu6") {
+    throw new RangeError(`conv2d: activation must be "relu", "relu6" or null, got ${JSON.stringify(activation)}`);
+  }
+  const inputs = bias ? [x, weight, bias] : [x, weight];
+  // With a gradient to compute, the activation is its own recorded op so that autograd sees it.
+  const fused = activation !== null && !needsGrad(...inputs);
   const backend = getBackend();
   const xData = x.denseData();
   const wData = weight.denseData();
   const out = uninitialized([g.batch, g.outChannels, g.outHeight, g.outWidth], x.dtype);
-  if (out.numel > 0) backend.conv2d(xData, wData, bias ? bias.denseData() : null, out.data, g);
-  const inputs = bias ? [x, weight, bias] : [x, weight];
+  if (out.numel > 0) backend.conv2d(xData, wData, bias ? bias.denseData() : null, out.data, g, fused ? activation : "none");
   const y = record(out, "conv2d", inputs, (gy) => {
     const gyData = gy.denseData();
     let gx: Tensor | null = null;
@@ -113,5 +125,6 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
     const gb = bias?.requiresGrad ? gy.reshape([g.batch, g.outChannels, -1]).sum(2).sum(0) : null;
     return [gx, gw, gb];
   });
-  return unbatched ? y.squeeze(0) : y;
+  const activated = activation === null || fused ? y : activation === "relu" ? relu(y) : relu6(y);
+  return unbatched ? activated.squeeze(0) : activated;
 }

@@ -33,6 +33,8 @@ export class Conv2d extends Module {
   readonly groups: number;
   weight: Parameter;
   bias: Parameter | null;
+  /** An activation applied by the convolution itself (set by nn.utils.fuseConvBn); null for none. */
+  activation: "relu" | "relu6" | null = null;
 
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: Conv2dOptions = {}) {
     super();
@@ -67,7 +69,9 @@ export class Conv2d extends Module {
   }
 
   forward(input: Tensor): Tensor {
-    return F.conv2d(input, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+    return F.conv2d(input, this.weight, this.bias, {
+      stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups, activation: this.activation,
+    });
   }
 
   override extraRepr(): string {
@@ -78,6 +82,7 @@ export class Conv2d extends Module {
     if (this.dilation.some((d) => d !== 1)) parts.push(`dilation=${tuple(this.dilation)}`);
     if (this.groups !== 1) parts.push(`groups=${this.groups}`);
     if (this.bias === null) parts.push("bias=False");
+    if (this.activation !== null) parts.push(`activation=${this.activation}`);
     return parts.join(", ");
   }
 }

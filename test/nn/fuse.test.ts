@@ -1,0 +1,109 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as lt from "../../src/index.js";
+import { jsBackend, getBackend, setBackend } from "../../src/backend/index.js";
+import { assertClose } from "../helpers/assert.js";
+
+const { nn } = lt;
+
+/** Running statistics and affine parameters far from the identity, so folding has work to do. */
+function randomizeBatchNorms(model: lt.nn.Module, seed: number): void {
+  const g = new lt.Generator(seed);
+  for (const m of model.modules()) {
+    if (!(m instanceof nn.BatchNorm2d)) continue;
+    const c = m.numFeatures;
+    m.running_mean!.data.set(lt.randn([c], { generator: g }).data);
+    m.running_var!.data.set(lt.rand([c], { generator: g }).add(0.5).data);
+    m.weight!.data.set(lt.randn([c], { generator: g }).data);
+    m.bias!.data.set(lt.randn([c], { generator: g }).data);
+  }
+}
+
+test("conv2d's fused activation equals relu / relu6 of the convolution, on both backends", () => {
+  const g = new lt.Generator(3);
+  const shapes: [number[], number[], lt.F.Conv2dOptions][] = [
+    [[2, 8, 9, 9], [16, 8, 3, 3], { padding: 1 }],
+    [[1, 16, 12, 12], [16, 1, 3, 3], { padding: 1, groups: 16 }],
+    [[2, 5, 7, 7], [9, 5, 1, 1], {}],
+    [[1, 4, 11, 11], [6, 4, 3, 3], { stride: 2, padding: 1 }],
+    [[4, 16, 20, 20], [32, 16, 3, 3], { padding: 1 }],
+  ];
+  const saved = getBackend();
+  try {
+    for (const backend of [saved, jsBackend]) {
+      setBackend(backend);
+      for (const [xs, ws, opts] of shapes) {
+        const x = lt.randn(xs, { generator: g }).mul(3);
+        const w = lt.randn(ws, { generator: g });
+        const b = lt.randn([ws[0]], { generator: g });
+        const plain = lt.F.conv2d(x, w, b, opts);
+        assertClose(lt.F.conv2d(x, w, b, { ...opts, activation: "relu" }), lt.F.relu(plain), { message: `${backend.name} relu ${xs}` });
+        assertClose(lt.F.conv2d(x, w, b, { ...opts, activation: "relu6" }), lt.F.relu6(plain), { message: `${backend.name} relu6 ${xs}` });
+      }
+    }
+  } finally {
+    setBackend(saved);
+  }
+});
+
+test("conv2d's activation is differentiated when a gradient is needed", () => {
+  const x = lt.randn([1, 2, 5, 5], { requiresGrad: true });
+  const w = lt.randn([3, 2, 3, 3], { requiresGrad: true });
+  const fused = lt.F.conv2d(x, w, null, { padding: 1, activation: "relu6" });
+  fused.sum().backward();
+  const gx = x.grad!.clone();
+  x.grad = null;
+  lt.F.relu6(lt.F.conv2d(x, w, null, { padding: 1 })).sum().backward();
+  assertClose(gx, x.grad!);
+  assert.throws(() => lt.F.conv2d(x, w, null, { activation: "gelu" as never }), /activation must be "relu", "relu6" or null/);
+});
+
+test("fuseConvBn folds MobileNetV2's batch norms and ReLU6s and keeps its logits", () => {
+  const model = lt.vision.models.mobilenetV2({ numClasses: 10 });
+  randomizeBatchNorms(model, 1);
+  model.eval();
+  const x = lt.randn([2, 3, 64, 64], { generator: new lt.Generator(2) });
+  const before = lt.noGrad(() => model.call(x));
+  const report = lt.nn.utils.fuseConvBn(model, x);
+  assert.deepEqual(report, { batchNorms: 52, activations: 35 });
+  assert.equal(model.modules().filter((m) => m instanceof nn.BatchNorm2d).length, 0);
+  const after = lt.noGrad(() => model.call(x));
+  assertClose(after, before, { rtol: 1e-4, atol: 1e-4 });
+});
+
+test("fuseConvBn folds ResNet-18's batch norms (downsample branches included) but leaves its shared ReLU", () => {
+  const model = lt.vision.models.resnet18({ numClasses: 10 });
+  randomizeBatchNorms(model, 4);
+  model.eval();
+  const x = lt.randn([1, 3, 64, 64], { generator: new lt.Generator(5) });
+  const before = lt.noGrad(() => model.call(x));
+  const report = lt.nn.utils.fuseConvBn(model, x);
+  // 20 BNs (17 after convs in blocks and the stem, 3 in downsample branches); only the stem's ReLU is used once.
+  assert.deepEqual(report, { batchNorms: 20, activations: 1 });
+  assertClose(lt.noGrad(() => model.call(x)), before, { rtol: 1e-4, atol: 1e-4 });
+});
+
+test("fuseConvBn refuses a model in training mode and leaves a model unchanged when a conv output is reused", () => {
+  const model = new nn.Sequential(new nn.Conv2d(2, 4, 3, { padding: 1 }), new nn.BatchNorm2d(4));
+  assert.throws(() => lt.nn.utils.fuseConvBn(model, lt.randn([1, 2, 5, 5])), /training mode; call model.eval\(\) first/);
+
+  // The conv's output feeds the batch norm and, outside any module, the residual sum.
+  class Residual extends nn.Module {
+    conv = new nn.Conv2d(3, 3, 3, { padding: 1 });
+    bn = new nn.BatchNorm2d(3);
+    forward(x: lt.Tensor): lt.Tensor {
+      const y = this.conv.call(x);
+      return this.bn.call(y).add(y);
+    }
+  }
+  const residual = new Residual();
+  randomizeBatchNorms(residual, 7);
+  residual.eval();
+  const x = lt.randn([1, 3, 6, 6]);
+  const before = lt.noGrad(() => residual.call(x));
+  const weight = residual.conv.weight;
+  assert.throws(() => lt.nn.utils.fuseConvBn(residual, x), /output differs from the original's .* left unchanged/);
+  assert.equal(residual.conv.weight, weight);
+  assert.ok(residual.bn instanceof nn.BatchNorm2d);
+  assertClose(lt.noGrad(() => residual.call(x)), before);
+});
