@@ -199,6 +199,10 @@ void im2col_row(const float* image, const ConvGeometry& g, long patch_index, lon
   }
 }
 
+Epilogue epilogue_for(Activation activation) {
+  return {0.0f, activation == Activation::Relu6 ? 6.0f : std::numeric_limits<float>::infinity()};
+}
+
 void activate(float* data, long n, Activation activation) {
   if (activation == Activation::None) return;
   const float high = activation == Activation::Relu6 ? 6.0f : std::numeric_limits<float>::infinity();
@@ -206,10 +210,12 @@ void activate(float* data, long n, Activation activation) {
 }
 
 void conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g, Activation activation) {
-  const bool whole = g.depthwise() || winograd_suits(g);
-  if (whole) {
-    if (g.depthwise()) depthwise_conv2d(x, w, bias, out, g);
-    else winograd_conv2d(x, w, bias, out, g);
+  if (g.depthwise()) {
+    depthwise_conv2d(x, w, bias, out, g, activation);
+    return;
+  }
+  if (winograd_suits(g)) {
+    winograd_conv2d(x, w, bias, out, g);
     if (activation != Activation::None) {
       const long plane = g.out_plane();
       parallel_range(g.batch * g.out_channels, std::max(1L, (1L << 16) / std::max(1L, plane)), [&](long begin, long end) {
@@ -238,9 +244,10 @@ void conv2d(const float* x, const float* w, const float* bias, float* out, const
     const SourceA& a_used = bias ? static_cast<const SourceA&>(weights_bias) : weights;
     const SourceB& b_used = bias ? static_cast<const SourceB&>(b_ones) : b;
     const long k = bias ? patch + 1 : patch;
-    if (parallel) gemm(a_used, b_used, og, spatial, k, c, spatial, 1.0f, 0.0f);
-    else gemm_block(a_used, b_used, 0, 0, og, spatial, k, c, spatial, 1.0f, 0.0f);
-    activate(c, og * spatial, activation);
+    const Epilogue clamp = epilogue_for(activation);
+    const Epilogue* epilogue = activation == Activation::None ? nullptr : &clamp;
+    if (parallel) gemm(a_used, b_used, og, spatial, k, c, spatial, 1.0f, 0.0f, epilogue);
+    else gemm_block(a_used, b_used, 0, 0, og, spatial, k, c, spatial, 1.0f, 0.0f, epilogue);
   });
 }
 

@@ -41,7 +41,8 @@ void conv2d_backward_input(const float* grad_out, const float* w, float* grad_in
 void conv2d_backward_weight(const float* grad_out, const float* x, float* grad_weight, const ConvGeometry& g);
 
 // Direct kernels for depthwise geometry (conv_depthwise.cc).
-void depthwise_conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g);
+void depthwise_conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g,
+                      Activation activation = Activation::None);
 void depthwise_backward_input(const float* grad_out, const float* w, float* grad_in, const ConvGeometry& g);
 void depthwise_backward_weight(const float* grad_out, const float* x, float* grad_weight, const ConvGeometry& g);
 

@@ -2,6 +2,7 @@
 // with a single input channel the im2col matrix has only kh * kw rows, too few for GEMM to pay.
 // Each kernel tap becomes a shifted multiply-add over an output row, contiguous at unit stride.
 #include <algorithm>
+#include <limits>
 #include <vector>
 
 #include "conv_depthwise.h"
@@ -104,7 +105,7 @@ void tap_offsets(const PhasePlane& in, const ConvGeometry& g, long* offsets) {
 // One output plane: each tap a multiply-add of a contiguous padded run into the output row, which
 // stays in L1 across the taps. Compiled per instruction set so the row loops vectorise.
 LANTERN_VECTORIZE void depthwise_plane(const PhasePlane& in, const ConvGeometry& g, const long* offsets,
-                                       const float* weights, float bias, float* out) {
+                                       const float* weights, float bias, const Clamp& clamp, float* out) {
   const long taps = g.kernel_height * g.kernel_width, row_step = g.stride_h * in.stride * in.phase_len;
   for (long oh = 0; oh < g.out_height; ++oh) {
     float* row = out + oh * g.out_width;
@@ -113,13 +114,17 @@ LANTERN_VECTORIZE void depthwise_plane(const PhasePlane& in, const ConvGeometry&
       const float* src = in.data + oh * row_step + offsets[t];
       for (long ow = 0; ow < g.out_width; ++ow) row[ow] += weights[t] * src[ow];
     }
+    if (clamp.on) for (long ow = 0; ow < g.out_width; ++ow) row[ow] = std::min(std::max(row[ow], clamp.lo), clamp.hi);
   }
 }
 
 }  // namespace
 
-void depthwise_conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g) {
+void depthwise_conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g,
+                      Activation activation) {
   const long og = g.group_out(), taps = g.kernel_height * g.kernel_width;
+  const Clamp clamp{activation != Activation::None, 0.0f,
+                    activation == Activation::Relu6 ? 6.0f : std::numeric_limits<float>::infinity()};
 #if LANTERN_X86
   // Unit stride reads the input in place (masked loads stand in for the padding).
   const bool unit_stride_avx512 = active_isa() == Isa::Avx512 && g.stride_w == 1 && g.kernel_width <= 16;
@@ -134,7 +139,7 @@ void depthwise_conv2d(const float* x, const float* w, const float* bias, float* 
       auto b = [&](long o) { return bias ? bias[c * og + o] : 0.0f; };
 #if LANTERN_X86
       if (unit_stride_avx512) {
-        for (long o = 0; o < og; ++o) depthwise_unit_stride_avx512(image, g, w + (c * og + o) * taps, b(o), dst(o));
+        for (long o = 0; o < og; ++o) depthwise_unit_stride_avx512(image, g, w + (c * og + o) * taps, b(o), clamp, dst(o));
         continue;
       }
 #endif
@@ -143,11 +148,11 @@ void depthwise_conv2d(const float* x, const float* w, const float* bias, float* 
       for (long o = 0; o < og; ++o) {
 #if LANTERN_X86
         if (active_isa() == Isa::Avx512) {
-          depthwise_plane_avx512(padded, g, offsets.data(), w + (c * og + o) * taps, b(o), dst(o));
+          depthwise_plane_avx512(padded, g, offsets.data(), w + (c * og + o) * taps, b(o), clamp, dst(o));
           continue;
         }
 #endif
-        depthwise_plane(padded, g, offsets.data(), w + (c * og + o) * taps, b(o), dst(o));
+        depthwise_plane(padded, g, offsets.data(), w + (c * og + o) * taps, b(o), clamp, dst(o));
       }
     }
   });

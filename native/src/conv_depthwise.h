@@ -17,13 +17,19 @@ struct PhasePlane {
   }
 };
 
+// When `on`, output values are clamped to [lo, hi] as they are stored (a fused ReLU / ReLU6).
+struct Clamp {
+  bool on;
+  float lo, hi;
+};
+
 #if defined(__x86_64__) || defined(_M_X64)
 // One output plane from a phase-split plane; offsets[t] is where tap t of output row 0 reads.
 void depthwise_plane_avx512(const PhasePlane& in, const ConvGeometry& g, const long* offsets, const float* weights,
-                            float bias, float* out);
+                            float bias, const Clamp& clamp, float* out);
 // One output plane of a unit-stride convolution straight from the unpadded input plane.
 void depthwise_unit_stride_avx512(const float* image, const ConvGeometry& g, const float* weights, float bias,
-                                  float* out);
+                                  const Clamp& clamp, float* out);
 #endif
 
 }  // namespace lantern

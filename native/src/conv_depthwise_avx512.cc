@@ -21,7 +21,7 @@ inline __mmask16 lanes(long lo, long hi) {
 // NV vectors of one output row of a phase-split plane; the block covers `left` outputs.
 template <int NV>
 LANTERN_TARGET_AVX512 inline void phase_block(const float* base, const long* offsets, const float* weights, long taps,
-                                              float bias, long left, float* dst) {
+                                              float bias, long left, const Clamp& clamp, float* dst) {
   __mmask16 mask[NV];
   for (int v = 0; v < NV; ++v) mask[v] = lanes(0, left - 16 * v);
   __m512 acc[NV];
@@ -31,6 +31,10 @@ LANTERN_TARGET_AVX512 inline void phase_block(const float* base, const long* off
     __m512 w = _mm512_set1_ps(weights[t]);
     for (int v = 0; v < NV; ++v) acc[v] = _mm512_fmadd_ps(w, _mm512_maskz_loadu_ps(mask[v], src + 16 * v), acc[v]);
   }
+  if (clamp.on) {
+    const __m512 lo = _mm512_set1_ps(clamp.lo), hi = _mm512_set1_ps(clamp.hi);
+    for (int v = 0; v < NV; ++v) acc[v] = _mm512_min_ps(_mm512_max_ps(acc[v], lo), hi);
+  }
   for (int v = 0; v < NV; ++v) _mm512_mask_storeu_ps(dst + 16 * v, mask[v], acc[v]);
 }
 
@@ -39,7 +43,8 @@ LANTERN_TARGET_AVX512 inline void phase_block(const float* base, const long* off
 // lanes are never read, so the loads may start before or run past the row.
 template <int NV>
 LANTERN_TARGET_AVX512 void unit_stride_block(const float* image, const ConvGeometry& g, const float* weights,
-                                             float bias, long oh, long ow, const __mmask16 (*masks)[4], float* dst) {
+                                             float bias, long oh, long ow, const __mmask16 (*masks)[4], const Clamp& clamp,
+                                             float* dst) {
   __m512 acc[NV];
   for (int v = 0; v < NV; ++v) acc[v] = _mm512_set1_ps(bias);
   for (long kh = 0; kh < g.kernel_height; ++kh) {
@@ -54,13 +59,17 @@ LANTERN_TARGET_AVX512 void unit_stride_block(const float* image, const ConvGeome
   }
   __mmask16 out_mask[NV];
   for (int v = 0; v < NV; ++v) out_mask[v] = lanes(0, g.out_width - ow - 16 * v);
+  if (clamp.on) {
+    const __m512 lo = _mm512_set1_ps(clamp.lo), hi = _mm512_set1_ps(clamp.hi);
+    for (int v = 0; v < NV; ++v) acc[v] = _mm512_min_ps(_mm512_max_ps(acc[v], lo), hi);
+  }
   for (int v = 0; v < NV; ++v) _mm512_mask_storeu_ps(dst + 16 * v, out_mask[v], acc[v]);
 }
 
 }  // namespace
 
 LANTERN_TARGET_AVX512 void depthwise_plane_avx512(const PhasePlane& in, const ConvGeometry& g, const long* offsets,
-                                                  const float* weights, float bias, float* out) {
+                                                  const float* weights, float bias, const Clamp& clamp, float* out) {
   const long taps = g.kernel_height * g.kernel_width, row_step = g.stride_h * in.stride * in.phase_len;
   for (long oh = 0; oh < g.out_height; ++oh) {
     const float* base = in.data + oh * row_step;
@@ -68,17 +77,18 @@ LANTERN_TARGET_AVX512 void depthwise_plane_avx512(const PhasePlane& in, const Co
     for (long ow = 0; ow < g.out_width; ow += 64) {
       long left = g.out_width - ow;
       switch (std::min(4L, (left + 15) / 16)) {
-        case 4: phase_block<4>(base + ow, offsets, weights, taps, bias, left, row + ow); break;
-        case 3: phase_block<3>(base + ow, offsets, weights, taps, bias, left, row + ow); break;
-        case 2: phase_block<2>(base + ow, offsets, weights, taps, bias, left, row + ow); break;
-        default: phase_block<1>(base + ow, offsets, weights, taps, bias, left, row + ow); break;
+        case 4: phase_block<4>(base + ow, offsets, weights, taps, bias, left, clamp, row + ow); break;
+        case 3: phase_block<3>(base + ow, offsets, weights, taps, bias, left, clamp, row + ow); break;
+        case 2: phase_block<2>(base + ow, offsets, weights, taps, bias, left, clamp, row + ow); break;
+        default: phase_block<1>(base + ow, offsets, weights, taps, bias, left, clamp, row + ow); break;
       }
     }
   }
 }
 
 LANTERN_TARGET_AVX512 void depthwise_unit_stride_avx512(const float* image, const ConvGeometry& g,
-                                                        const float* weights, float bias, float* out) {
+                                                        const float* weights, float bias, const Clamp& clamp,
+                                                        float* out) {
   constexpr long kMaxWidth = 16;  // kernel widths up to 16 keep their masks on the stack
   __mmask16 masks[kMaxWidth][4];
   for (long ow = 0; ow < g.out_width; ow += 64) {
@@ -94,10 +104,10 @@ LANTERN_TARGET_AVX512 void depthwise_unit_stride_avx512(const float* image, cons
     for (long oh = 0; oh < g.out_height; ++oh) {
       float* dst = out + oh * g.out_width + ow;
       switch (vectors) {
-        case 4: unit_stride_block<4>(image, g, weights, bias, oh, ow, masks, dst); break;
-        case 3: unit_stride_block<3>(image, g, weights, bias, oh, ow, masks, dst); break;
-        case 2: unit_stride_block<2>(image, g, weights, bias, oh, ow, masks, dst); break;
-        default: unit_stride_block<1>(image, g, weights, bias, oh, ow, masks, dst); break;
+        case 4: unit_stride_block<4>(image, g, weights, bias, oh, ow, masks, clamp, dst); break;
+        case 3: unit_stride_block<3>(image, g, weights, bias, oh, ow, masks, clamp, dst); break;
+        case 2: unit_stride_block<2>(image, g, weights, bias, oh, ow, masks, clamp, dst); break;
+        default: unit_stride_block<1>(image, g, weights, bias, oh, ow, masks, clamp, dst); break;
       }
     }
   }

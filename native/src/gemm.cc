@@ -139,14 +139,22 @@ void scale_block(float* c, long m, long n, long ldc, float beta) {
 
 namespace {
 
+LANTERN_VECTORIZE void clamp_tile(float* c, int rows, int cols, long ldc, const Epilogue& e) {
+  for (int i = 0; i < rows; ++i) {
+    float* row = c + i * ldc;
+    for (int j = 0; j < cols; ++j) row[j] = std::min(std::max(row[j], e.lo), e.hi);
+  }
+}
+
 // The two innermost loops: every micro-tile of an mc x nc block of C from packed A and B blocks.
 void macro_kernel(const MicroKernel& mk, const float* packed_a, const float* packed_b, long mc,
-                  long nc, long kc, float* c, long ldc, float alpha, float beta) {
+                  long nc, long kc, float* c, long ldc, float alpha, float beta, const Epilogue* epilogue) {
   for (long jr = 0; jr < nc; jr += mk.nr) {
     int cols = static_cast<int>(std::min<long>(mk.nr, nc - jr));
     for (long ir = 0; ir < mc; ir += mk.mr) {
       int rows = static_cast<int>(std::min<long>(mk.mr, mc - ir));
       mk.run(kc, packed_a + ir * kc, packed_b + jr * kc, c + ir * ldc + jr, ldc, alpha, beta, rows, cols);
+      if (epilogue) clamp_tile(c + ir * ldc + jr, rows, cols, ldc, *epilogue);
     }
   }
 }
@@ -158,12 +166,13 @@ bool reads_in_place(const MicroKernel& mk, long m) { return mk.run_indirect != n
 
 // The same with B read in place from its rows (columns [b_col, b_col + nc) of each).
 void macro_kernel_in_place(const MicroKernel& mk, const float* packed_a, const float* const* rows, long b_col, long mc,
-                           long nc, long kc, float* c, long ldc, float alpha, float beta) {
+                           long nc, long kc, float* c, long ldc, float alpha, float beta, const Epilogue* epilogue) {
   for (long jr = 0; jr < nc; jr += mk.nr) {
     int cols = static_cast<int>(std::min<long>(mk.nr, nc - jr));
     for (long ir = 0; ir < mc; ir += mk.mr) {
       int rows_here = static_cast<int>(std::min<long>(mk.mr, mc - ir));
       mk.run_indirect(kc, packed_a + ir * kc, rows, b_col + jr, c + ir * ldc + jr, ldc, alpha, beta, rows_here, cols);
+      if (epilogue) clamp_tile(c + ir * ldc + jr, rows_here, cols, ldc, *epilogue);
     }
   }
 }
@@ -171,16 +180,17 @@ void macro_kernel_in_place(const MicroKernel& mk, const float* packed_a, const f
 }  // namespace
 
 void gemm_block(const SourceA& a, const SourceB& b, long i0, long j0, long m, long n, long k,
-                float* c, long ldc, float alpha, float beta) {
-  gemm_block(micro_kernel_for(m, n), a, b, i0, j0, m, n, k, c, ldc, alpha, beta);
+                float* c, long ldc, float alpha, float beta, const Epilogue* epilogue) {
+  gemm_block(micro_kernel_for(m, n), a, b, i0, j0, m, n, k, c, ldc, alpha, beta, epilogue);
 }
 
 void gemm_block(const MicroKernel& mk, const SourceA& a, const SourceB& b, long i0, long j0, long m, long n, long k,
-                float* c, long ldc, float alpha, float beta) {
+                float* c, long ldc, float alpha, float beta, const Epilogue* epilogue) {
   if (m <= 0 || n <= 0) return;
   c += i0 * ldc + j0;
   if (k <= 0) {
     scale_block(c, m, n, ldc, beta);
+    if (epilogue) clamp_tile(c, static_cast<int>(m), static_cast<int>(n), ldc, *epilogue);
     return;
   }
   // Equal k blocks: k = 576 as 288 + 288 rather than 512 + 64, which would waste a pass over C.
@@ -201,13 +211,13 @@ void gemm_block(const MicroKernel& mk, const SourceA& a, const SourceB& b, long 
       long kc = std::min(kc_max, k - pc);
       a.pack_rows(i0, m, pc, kc, mk.mr, packed_a);
       if (reads_in_place(mk, m) && b.row_pointers(pc, kc, rows)) {
-        macro_kernel_in_place(mk, packed_a, rows, j0, m, n, kc, c, ldc, alpha, pc == 0 ? beta : 1.0f);
+        macro_kernel_in_place(mk, packed_a, rows, j0, m, n, kc, c, ldc, alpha, pc == 0 ? beta : 1.0f, pc + kc == k ? epilogue : nullptr);
         continue;
       }
       for (long jc = 0; jc < n; jc += nc_max) {
         long nc = std::min(nc_max, n - jc);
         b.pack_columns(pc, kc, j0 + jc, nc, mk.nr, packed_b);
-        macro_kernel(mk, packed_a, packed_b, m, nc, kc, c + jc, ldc, alpha, pc == 0 ? beta : 1.0f);
+        macro_kernel(mk, packed_a, packed_b, m, nc, kc, c + jc, ldc, alpha, pc == 0 ? beta : 1.0f, pc + kc == k ? epilogue : nullptr);
       }
     }
     return;
@@ -226,8 +236,9 @@ void gemm_block(const MicroKernel& mk, const SourceA& a, const SourceB& b, long 
         long mc = std::min(mc_max, m - ic);
         a.pack_rows(i0 + ic, mc, pc, kc, mk.mr, packed_a);
         float* block = c + ic * ldc + jc;
-        if (in_place) macro_kernel_in_place(mk, packed_a, rows, j0 + jc, mc, nc, kc, block, ldc, alpha, pc == 0 ? beta : 1.0f);
-        else macro_kernel(mk, packed_a, packed_b, mc, nc, kc, block, ldc, alpha, pc == 0 ? beta : 1.0f);
+        const Epilogue* last = pc + kc == k ? epilogue : nullptr;
+        if (in_place) macro_kernel_in_place(mk, packed_a, rows, j0 + jc, mc, nc, kc, block, ldc, alpha, pc == 0 ? beta : 1.0f, last);
+        else macro_kernel(mk, packed_a, packed_b, mc, nc, kc, block, ldc, alpha, pc == 0 ? beta : 1.0f, last);
       }
     }
   }
@@ -303,12 +314,12 @@ void split_2d(const MicroKernel& mk, long m, long n, long parts, long* row_parts
 }
 
 void gemm(const SourceA& a, const SourceB& b, long m, long n, long k, float* c, long ldc,
-          float alpha, float beta) {
+          float alpha, float beta, const Epilogue* epilogue) {
   // Below about a million multiply-adds, waking the pool costs more than it saves.
   constexpr double kParallelWork = 1 << 20;
   long threads = num_threads();
   if (threads == 1 || static_cast<double>(m) * n * k < kParallelWork) {
-    gemm_block(a, b, 0, 0, m, n, k, c, ldc, alpha, beta);
+    gemm_block(a, b, 0, 0, m, n, k, c, ldc, alpha, beta, epilogue);
     return;
   }
   const MicroKernel& mk = micro_kernel_for(m, n);
@@ -318,7 +329,7 @@ void gemm(const SourceA& a, const SourceB& b, long m, long n, long k, float* c, 
   long cols = ((n + cp - 1) / cp + mk.nr - 1) / mk.nr * mk.nr;
   parallel_for(rp * cp, [&](long t) {
     long i0 = (t / cp) * rows, j0 = (t % cp) * cols;
-    gemm_block(mk, a, b, i0, j0, std::min(rows, m - i0), std::min(cols, n - j0), k, c, ldc, alpha, beta);
+    gemm_block(mk, a, b, i0, j0, std::min(rows, m - i0), std::min(cols, n - j0), k, c, ldc, alpha, beta, epilogue);
   });
 }
 

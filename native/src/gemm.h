@@ -75,16 +75,22 @@ class StridedMatrix final : public SourceA, public SourceB {
   long rs_, cs_;
 };
 
+// A clamp min(max(c, lo), hi) applied to each micro-tile of C as soon as its last k block is done,
+// while the tile is still in L1: a fused ReLU (0, inf) or ReLU6 (0, 6) costs no pass over C.
+struct Epilogue {
+  float lo, hi;
+};
+
 // c[i0.., j0..] block of size m x n of  c = alpha * A B + beta * c  on the calling thread, where c
 // points at element (0, 0) of the whole product. The first form picks the micro-kernel itself.
 void gemm_block(const SourceA& a, const SourceB& b, long i0, long j0, long m, long n, long k,
-                float* c, long ldc, float alpha, float beta);
+                float* c, long ldc, float alpha, float beta, const Epilogue* epilogue = nullptr);
 void gemm_block(const MicroKernel& mk, const SourceA& a, const SourceB& b, long i0, long j0, long m, long n, long k,
-                float* c, long ldc, float alpha, float beta);
+                float* c, long ldc, float alpha, float beta, const Epilogue* epilogue = nullptr);
 
 // The whole m x n product, split into blocks across the thread pool when it is large enough.
 void gemm(const SourceA& a, const SourceB& b, long m, long n, long k, float* c, long ldc,
-          float alpha, float beta);
+          float alpha, float beta, const Epilogue* epilogue = nullptr);
 
 // The product of one row vector a (k elements, stride a_stride) and a k x n matrix B whose element
 // (p, j) is b[p * rs + j * cs]: c[j] = alpha * sum_p a[p] B[p, j] + beta * c[j]. Packing B for the
