@@ -79,8 +79,23 @@ test("unit-stride weight gradients over padded copies match the reference: group
     { batch: 9, inChannels: 6, outChannels: 16, height: 14, width: 14, kernel: [5, 5] },
     { batch: 2, inChannels: 8, outChannels: 6, height: 10, width: 13, kernel: [3, 3], pad: [2, 2, 2, 2], dilation: [2, 2], groups: 2 },
     { batch: 3, inChannels: 4, outChannels: 4, height: 8, width: 7, kernel: [2, 3], pad: [0, 1, 1, 0] },
+    // LeNet-5's layers at batch 64 (the inner-product path) and one too large for it (packed GEMM).
+    { batch: 64, inChannels: 1, outChannels: 6, height: 28, width: 28, kernel: [5, 5], pad: [2, 2, 2, 2] },
+    { batch: 64, inChannels: 6, outChannels: 16, height: 14, width: 14, kernel: [5, 5] },
+    { batch: 2, inChannels: 16, outChannels: 33, height: 9, width: 10, kernel: [3, 3], pad: [1, 1, 1, 1] },
   ];
   cases.forEach((c, i) => convAgainstReference(random, c, false, `padded case ${i} ${JSON.stringify(c)}`));
+});
+
+test("large strided kernels by polyphase decomposition match the reference: the 7x7 stride-2 stem, odd sizes, uneven padding", { skip }, () => {
+  const random = rng(24);
+  const cases: ConvCase[] = [
+    { batch: 2, inChannels: 3, outChannels: 16, height: 37, width: 41, kernel: [7, 7], stride: [2, 2], pad: [3, 3, 3, 3] },
+    { batch: 1, inChannels: 2, outChannels: 5, height: 23, width: 20, kernel: [5, 5], stride: [2, 2], pad: [1, 2, 2, 0] },
+    { batch: 1, inChannels: 4, outChannels: 7, height: 26, width: 29, kernel: [6, 6], stride: [3, 3], pad: [2, 2, 2, 2] },
+    { batch: 3, inChannels: 1, outChannels: 4, height: 16, width: 16, kernel: [4, 4], stride: [2, 2] },
+  ];
+  cases.forEach((c, i) => convAgainstReference(random, c, i % 2 === 0, `polyphase case ${i} ${JSON.stringify(c)}`));
 });
 
 test("matrix-vector products (one output row or column) match the reference for every transpose", { skip }, () => {
