@@ -146,6 +146,22 @@ LANTERN_VECTORIZE void clamp_tile(float* c, int rows, int cols, long ldc, const 
   }
 }
 
+// The same with the row panels outermost, for a B slice that sits whole in L1: C is then written a
+// few rows at a time along contiguous runs, rather than a few columns down all of its rows, which
+// for a short k (a 1x1 convolution) and a row stride near a power of two piles every row onto the
+// same L1 sets and makes the stores, not the arithmetic, the cost.
+void macro_kernel_by_rows(const MicroKernel& mk, const float* packed_a, const float* packed_b, long mc, long nc,
+                          long kc, float* c, long ldc, float alpha, float beta, const Epilogue* epilogue) {
+  for (long ir = 0; ir < mc; ir += mk.mr) {
+    int rows = static_cast<int>(std::min<long>(mk.mr, mc - ir));
+    for (long jr = 0; jr < nc; jr += mk.nr) {
+      int cols = static_cast<int>(std::min<long>(mk.nr, nc - jr));
+      mk.run(kc, packed_a + ir * kc, packed_b + jr * kc, c + ir * ldc + jr, ldc, alpha, beta, rows, cols);
+      if (epilogue) clamp_tile(c + ir * ldc + jr, rows, cols, ldc, *epilogue);
+    }
+  }
+}
+
 // The two innermost loops: every micro-tile of an mc x nc block of C from packed A and B blocks.
 void macro_kernel(const MicroKernel& mk, const float* packed_a, const float* packed_b, long mc,
                   long nc, long kc, float* c, long ldc, float alpha, float beta, const Epilogue* epilogue) {
@@ -217,7 +233,7 @@ void gemm_block(const MicroKernel& mk, const SourceA& a, const SourceB& b, long 
       for (long jc = 0; jc < n; jc += nc_max) {
         long nc = std::min(nc_max, n - jc);
         b.pack_columns(pc, kc, j0 + jc, nc, mk.nr, packed_b);
-        macro_kernel(mk, packed_a, packed_b, m, nc, kc, c + jc, ldc, alpha, pc == 0 ? beta : 1.0f, pc + kc == k ? epilogue : nullptr);
+        macro_kernel_by_rows(mk, packed_a, packed_b, m, nc, kc, c + jc, ldc, alpha, pc == 0 ? beta : 1.0f, pc + kc == k ? epilogue : nullptr);
       }
     }
     return;
