@@ -127,15 +127,39 @@ LANTERN_VECTORIZE void softmax_rows(const float* x, long rows, long size, bool l
   for (long r = 0; r < rows; ++r) {
     const float* in = x + r * size;
     float* dst = out + r * size;
+    // Eight independent partial maxima and sums: a single running value is a dependency chain
+    // the compiler may not reorder (no fast-math), which would leave the exponentials scalar.
+    constexpr int kLanes = 8;
+    float maxes[kLanes];
+    int nans[kLanes] = {};
+    for (int j = 0; j < kLanes; ++j) maxes[j] = -std::numeric_limits<float>::infinity();
+    long s = 0;
+    for (; s + kLanes <= size; s += kLanes) {
+      for (int j = 0; j < kLanes; ++j) {
+        float v = in[s + j];
+        maxes[j] = v > maxes[j] ? v : maxes[j];
+        nans[j] |= v != v;
+      }
+    }
     float max = -std::numeric_limits<float>::infinity();
     bool nan = false;
-    for (long s = 0; s < size; ++s) {
+    for (; s < size; ++s) {
       max = in[s] > max ? in[s] : max;
       nan |= in[s] != in[s];
     }
+    for (int j = 0; j < kLanes; ++j) {
+      max = maxes[j] > max ? maxes[j] : max;
+      nan |= nans[j] != 0;
+    }
     double m = nan ? NAN : max == -std::numeric_limits<float>::infinity() ? 0.0 : max;
+    double sums[kLanes] = {};
+    s = 0;
+    for (; s + kLanes <= size; s += kLanes) {
+      for (int j = 0; j < kLanes; ++j) sums[j] += vexp(in[s + j] - m);
+    }
     double sum = 0.0;
-    for (long s = 0; s < size; ++s) sum += vexp(in[s] - m);
+    for (; s < size; ++s) sum += vexp(in[s] - m);
+    for (int j = 0; j < kLanes; ++j) sum += sums[j];
     if (log) {
       double lse = std::log(sum) + m;
       for (long s = 0; s < size; ++s) dst[s] = static_cast<float>(in[s] - lse);
