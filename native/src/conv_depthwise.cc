@@ -128,6 +128,8 @@ void depthwise_conv2d(const float* x, const float* w, const float* bias, float* 
 #if LANTERN_X86
   // Unit stride reads the input in place (masked loads stand in for the padding).
   const bool unit_stride_avx512 = active_isa() == Isa::Avx512 && g.stride_w == 1 && g.kernel_width <= 16;
+  const bool stride2_avx512 = active_isa() == Isa::Avx512 && g.kernel_height == 3 && g.kernel_width == 3 &&
+                              g.stride_h == 2 && g.stride_w == 2 && g.dilation_h == 1 && g.dilation_w == 1;
 #endif
   // One task unit per input plane: it is padded once and serves all of its og output planes.
   parallel_range(g.batch * g.in_channels, std::max(1L, plane_grain(g) / og), [&](long begin, long end) {
@@ -140,6 +142,10 @@ void depthwise_conv2d(const float* x, const float* w, const float* bias, float* 
 #if LANTERN_X86
       if (unit_stride_avx512) {
         for (long o = 0; o < og; ++o) depthwise_unit_stride_avx512(image, g, w + (c * og + o) * taps, b(o), clamp, dst(o));
+        continue;
+      }
+      if (stride2_avx512) {
+        for (long o = 0; o < og; ++o) depthwise_3x3_stride2_avx512(image, g, w + (c * og + o) * taps, b(o), clamp, dst(o));
         continue;
       }
 #endif

@@ -30,6 +30,10 @@ void depthwise_plane_avx512(const PhasePlane& in, const ConvGeometry& g, const l
 // One output plane of a unit-stride convolution straight from the unpadded input plane.
 void depthwise_unit_stride_avx512(const float* image, const ConvGeometry& g, const float* weights, float bias,
                                   const Clamp& clamp, float* out);
+// One output plane of a 3x3, stride-2, undilated convolution straight from the unpadded input plane
+// (MobileNet's downsampling layers), without splitting the input into phases first.
+void depthwise_3x3_stride2_avx512(const float* image, const ConvGeometry& g, const float* weights, float bias,
+                                  const Clamp& clamp, float* out);
 #endif
 
 }  // namespace lantern

@@ -66,6 +66,31 @@ LANTERN_TARGET_AVX512 void unit_stride_block(const float* image, const ConvGeome
   for (int v = 0; v < NV; ++v) _mm512_mask_storeu_ps(dst + 16 * v, out_mask[v], acc[v]);
 }
 
+// Sixteen outputs of a 3x3 stride-2 row, from input columns c0 .. c0 + 32 of the three input
+// rows: the taps kw = 0, 1, 2 read the even columns, the odd ones and the even ones shifted by
+// one, which two-source permutes pull out of the three loaded vectors in registers.
+LANTERN_TARGET_AVX512 inline __m512 stride2_vector(const float* image, const ConvGeometry& g, const float* weights,
+                                                   float bias, long oh, long ow0, const __m512i* index) {
+  __m512 acc = _mm512_set1_ps(bias);
+  const long c0 = 2 * ow0 - g.pad_left;
+  __mmask16 m[3];
+  for (int v = 0; v < 3; ++v) m[v] = lanes(-(c0 + 16 * v), g.in_width - (c0 + 16 * v));
+  for (long kh = 0; kh < 3; ++kh) {
+    long ih = 2 * oh - g.pad_top + kh;
+    if (ih < 0 || ih >= g.in_height) continue;
+    const float* row = image + ih * g.in_width + c0;
+    __m512 v0 = _mm512_maskz_loadu_ps(m[0], row), v1 = _mm512_maskz_loadu_ps(m[1], row + 16);
+    __m512 v2 = _mm512_maskz_loadu_ps(m[2], row + 32);
+    __m512 even = _mm512_permutex2var_ps(v0, index[0], v1);
+    __m512 odd = _mm512_permutex2var_ps(v0, index[1], v1);
+    __m512 next = _mm512_mask_permutexvar_ps(_mm512_permutex2var_ps(v0, index[2], v1), 0x8000, _mm512_setzero_si512(), v2);
+    acc = _mm512_fmadd_ps(_mm512_set1_ps(weights[kh * 3]), even, acc);
+    acc = _mm512_fmadd_ps(_mm512_set1_ps(weights[kh * 3 + 1]), odd, acc);
+    acc = _mm512_fmadd_ps(_mm512_set1_ps(weights[kh * 3 + 2]), next, acc);
+  }
+  return acc;
+}
+
 }  // namespace
 
 LANTERN_TARGET_AVX512 void depthwise_plane_avx512(const PhasePlane& in, const ConvGeometry& g, const long* offsets,
@@ -109,6 +134,25 @@ LANTERN_TARGET_AVX512 void depthwise_unit_stride_avx512(const float* image, cons
         case 2: unit_stride_block<2>(image, g, weights, bias, oh, ow, masks, clamp, dst); break;
         default: unit_stride_block<1>(image, g, weights, bias, oh, ow, masks, clamp, dst); break;
       }
+    }
+  }
+}
+
+LANTERN_TARGET_AVX512 void depthwise_3x3_stride2_avx512(const float* image, const ConvGeometry& g, const float* weights,
+                                                        float bias, const Clamp& clamp, float* out) {
+  // Column 2j, 2j + 1 and 2j + 2 of the 32 loaded from v0 and v1 (index 16.. selects v1).
+  const __m512i index[3] = {
+      _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0),
+      _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1),
+      _mm512_set_epi32(0, 30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2),
+  };
+  const __m512 lo = _mm512_set1_ps(clamp.lo), hi = _mm512_set1_ps(clamp.hi);
+  for (long oh = 0; oh < g.out_height; ++oh) {
+    float* dst = out + oh * g.out_width;
+    for (long ow = 0; ow < g.out_width; ow += 16) {
+      __m512 acc = stride2_vector(image, g, weights, bias, oh, ow, index);
+      if (clamp.on) acc = _mm512_min_ps(_mm512_max_ps(acc, lo), hi);
+      _mm512_mask_storeu_ps(dst + ow, lanes(0, g.out_width - ow), acc);
     }
   }
 }

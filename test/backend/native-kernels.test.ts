@@ -68,6 +68,10 @@ test("depthwise convolutions match the reference: strides 1-3, kernels 1-7, dila
     { batch: 1, inChannels: 1, outChannels: 6, height: 28, width: 28, kernel: [5, 5], pad: [2, 2, 2, 2] },
     { batch: 2, inChannels: 7, outChannels: 7, height: 9, width: 33, kernel: [1, 1], groups: 7 },
     { batch: 1, inChannels: 2, outChannels: 2, height: 6, width: 6, kernel: [3, 3], stride: [1, 2], pad: [0, 0, 1, 0], groups: 2 },
+    // 3x3 stride 2 read in place: rows of several vectors, odd widths, padding on one side only, multipliers.
+    { batch: 2, inChannels: 3, outChannels: 3, height: 37, width: 70, kernel: [3, 3], stride: [2, 2], pad: [0, 1, 0, 1], groups: 3 },
+    { batch: 1, inChannels: 2, outChannels: 4, height: 9, width: 35, kernel: [3, 3], stride: [2, 2], pad: [1, 1, 1, 1], groups: 2 },
+    { batch: 1, inChannels: 2, outChannels: 2, height: 4, width: 5, kernel: [3, 3], stride: [2, 2], pad: [2, 2, 2, 2], groups: 2 },
   ];
   forEachIsa((isa) => cases.forEach((c, i) => convAgainstReference(random, c, i % 2 === 1, `${isa} depthwise case ${i} ${JSON.stringify(c)}`)));
 });
