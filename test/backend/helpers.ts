@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import type { Conv2dGeometry, Pool2dGeometry } from "../../src/backend/backend.js";
+import { jsBackend } from "../../src/backend/js/index.js";
+import { nativeAddon, nativeBackend } from "../../src/backend/native/index.js";
 
 /** mulberry32: a small seeded generator, so every failure reproduces. */
 export function rng(seed: number): () => number {
@@ -83,4 +85,45 @@ export function poolGeometry(
     planes, inHeight: height, inWidth: width, outHeight: size(height), outWidth: size(width), kernelHeight: kernel,
     kernelWidth: kernel, strideH: stride, strideW: stride, padTop: pad, padLeft: pad, dilationH: dilation, dilationW: dilation,
   };
+}
+
+/** Runs body once per instruction set this CPU supports, restoring the best one afterwards. */
+export function forEachIsa(body: (isa: string) => void): void {
+  const best = nativeAddon!.info().isa;
+  try {
+    for (const isa of ["avx512", "avx2", "neon", "scalar"]) {
+      if (nativeAddon!.setIsa(isa)) body(isa);
+    }
+  } finally {
+    nativeAddon!.setIsa(best);
+  }
+}
+
+/** The native conv2d forward and both backward passes against the reference backend on random data. */
+export function convAgainstReference(random: () => number, c: ConvCase, bias: boolean, what: string): void {
+  const native = nativeBackend!;
+  const g = convGeometry(c);
+  const inSize = g.batch * g.inChannels * g.inHeight * g.inWidth;
+  const outSize = g.batch * g.outChannels * g.outHeight * g.outWidth;
+  const wSize = g.outChannels * (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth;
+  const x = randomArray(random, inSize);
+  const w = randomArray(random, wSize);
+  const b = bias ? randomArray(random, g.outChannels) : null;
+  const expected = new Float32Array(outSize), actual = new Float32Array(outSize).fill(NaN);
+  jsBackend.conv2d(x, w, b, expected, g);
+  native.conv2d(x, w, b, actual, g);
+  assertClose(actual, expected, 1e-4, `${what} forward`);
+
+  const gradOut = randomArray(random, outSize);
+  const gradInExpected = new Float32Array(inSize), gradIn = new Float32Array(inSize).fill(NaN);
+  jsBackend.conv2dBackwardInput(gradOut, w, gradInExpected, g);
+  native.conv2dBackwardInput(gradOut, w, gradIn, g);
+  assertClose(gradIn, gradInExpected, 1e-4, `${what} backward input`);
+
+  // The weight gradient accumulates: start both from the same non-zero values.
+  const start = randomArray(random, wSize);
+  const gradWExpected = start.slice(), gradW = start.slice();
+  jsBackend.conv2dBackwardWeight(gradOut, x, gradWExpected, g);
+  native.conv2dBackwardWeight(gradOut, x, gradW, g);
+  assertClose(gradW, gradWExpected, 1e-4, `${what} backward weight`);
 }

@@ -3,46 +3,10 @@ import assert from "node:assert/strict";
 import type { StridedView, UnaryOp, BinaryOp } from "../../src/backend/backend.js";
 import { jsBackend } from "../../src/backend/js/index.js";
 import { nativeAddon, nativeBackend } from "../../src/backend/native/index.js";
-import { assertClose, convGeometry, poolGeometry, randomArray, randomInt, rng, type ConvCase } from "./helpers.js";
+import { assertClose, convAgainstReference, convGeometry, forEachIsa, poolGeometry, randomArray, randomInt, rng, type ConvCase } from "./helpers.js";
 
 const skip = nativeBackend ? false : "native core not built";
 const native = nativeBackend!;
-
-/** Runs body once per instruction set this CPU supports, restoring the best one afterwards. */
-function forEachIsa(body: (isa: string) => void): void {
-  const best = nativeAddon!.info().isa;
-  try {
-    for (const isa of ["avx512", "avx2", "neon", "scalar"]) {
-      if (nativeAddon!.setIsa(isa)) body(isa);
-    }
-  } finally {
-    nativeAddon!.setIsa(best);
-  }
-}
-
-function convAgainstReference(random: () => number, c: ConvCase, bias: boolean, what: string): void {
-  const g = convGeometry(c);
-  const inSize = g.batch * g.inChannels * g.inHeight * g.inWidth;
-  const outSize = g.batch * g.outChannels * g.outHeight * g.outWidth;
-  const wSize = g.outChannels * (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth;
-  const x = randomArray(random, inSize);
-  const w = randomArray(random, wSize);
-  const b = bias ? randomArray(random, g.outChannels) : null;
-  const expected = new Float32Array(outSize), actual = new Float32Array(outSize).fill(NaN);
-  jsBackend.conv2d(x, w, b, expected, g);
-  native.conv2d(x, w, b, actual, g);
-  assertClose(actual, expected, 1e-4, `${what} forward`);
-  const gradOut = randomArray(random, outSize);
-  const gradInExpected = new Float32Array(inSize), gradIn = new Float32Array(inSize).fill(NaN);
-  jsBackend.conv2dBackwardInput(gradOut, w, gradInExpected, g);
-  native.conv2dBackwardInput(gradOut, w, gradIn, g);
-  assertClose(gradIn, gradInExpected, 1e-4, `${what} backward input`);
-  const start = randomArray(random, wSize);
-  const gradWExpected = start.slice(), gradW = start.slice();
-  jsBackend.conv2dBackwardWeight(gradOut, x, gradWExpected, g);
-  native.conv2dBackwardWeight(gradOut, x, gradW, g);
-  assertClose(gradW, gradWExpected, 1e-4, `${what} backward weight`);
-}
 
 test("Winograd 3x3 convolutions match the reference: odd sizes, paddings, channel counts, batches, tiles across panels", { skip }, () => {
   const random = rng(21);

@@ -6,22 +6,10 @@ import type { GemmParams } from "../../src/backend/backend.js";
 import { backend } from "../../src/backend/index.js";
 import { jsBackend } from "../../src/backend/js/index.js";
 import { nativeAddon, nativeBackend } from "../../src/backend/native/index.js";
-import { assertClose, convGeometry, randomArray, randomInt, rng, type ConvCase } from "./helpers.js";
+import { assertClose, convAgainstReference, convGeometry, forEachIsa, randomArray, randomInt, rng, type ConvCase } from "./helpers.js";
 
 const skip = nativeBackend ? false : "native core not built";
 const native = nativeBackend!;
-
-/** Runs body once per instruction set this CPU supports, restoring the best one afterwards. */
-function forEachIsa(body: (isa: string) => void): void {
-  const best = nativeAddon!.info().isa;
-  try {
-    for (const isa of ["avx512", "avx2", "neon", "scalar"]) {
-      if (nativeAddon!.setIsa(isa)) body(isa);
-    }
-  } finally {
-    nativeAddon!.setIsa(best);
-  }
-}
 
 function gemmCase(random: () => number, p: GemmParams, what: string): void {
   const aSize = p.aOffset + (p.batch - 1) * p.aBatchStride + p.m * p.k;
@@ -96,45 +84,18 @@ const CONV_CASES: ConvCase[] = [
   { batch: 1, inChannels: 20, outChannels: 30, height: 15, width: 15, kernel: [3, 3], stride: [2, 2], pad: [1, 1, 1, 1] },
 ];
 
-function convCase(random: () => number, c: ConvCase, bias: boolean, what: string): void {
-  const g = convGeometry(c);
-  const inSize = g.batch * g.inChannels * g.inHeight * g.inWidth;
-  const outSize = g.batch * g.outChannels * g.outHeight * g.outWidth;
-  const wSize = g.outChannels * (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth;
-  const x = randomArray(random, inSize);
-  const w = randomArray(random, wSize);
-  const b = bias ? randomArray(random, g.outChannels) : null;
-  const expected = new Float32Array(outSize), actual = new Float32Array(outSize).fill(NaN);
-  jsBackend.conv2d(x, w, b, expected, g);
-  native.conv2d(x, w, b, actual, g);
-  assertClose(actual, expected, 1e-4, `${what} forward`);
-
-  const gradOut = randomArray(random, outSize);
-  const gradInExpected = new Float32Array(inSize), gradIn = new Float32Array(inSize).fill(NaN);
-  jsBackend.conv2dBackwardInput(gradOut, w, gradInExpected, g);
-  native.conv2dBackwardInput(gradOut, w, gradIn, g);
-  assertClose(gradIn, gradInExpected, 1e-4, `${what} backward input`);
-
-  // The weight gradient accumulates: start both from the same non-zero values.
-  const start = randomArray(random, wSize);
-  const gradWExpected = start.slice(), gradW = start.slice();
-  jsBackend.conv2dBackwardWeight(gradOut, x, gradWExpected, g);
-  native.conv2dBackwardWeight(gradOut, x, gradW, g);
-  assertClose(gradW, gradWExpected, 1e-4, `${what} backward weight`);
-}
-
 test("native conv2d forward and both backward passes match the reference (groups, depthwise, 1x1, stride, dilation, padding)", { skip }, () => {
   forEachIsa((isa) => {
     const random = rng(3);
-    CONV_CASES.forEach((c, i) => convCase(random, c, i % 2 === 0, `${isa} conv case ${i} ${JSON.stringify(c)}`));
+    CONV_CASES.forEach((c, i) => convAgainstReference(random, c, i % 2 === 0, `${isa} conv case ${i} ${JSON.stringify(c)}`));
   });
 });
 
 test("native conv2d handles batch 1 and batches split across threads the same way", { skip }, () => {
   const random = rng(4);
   for (const batch of [1, 2, 5]) {
-    convCase(random, { batch, inChannels: 8, outChannels: 16, height: 14, width: 14, kernel: [3, 3], pad: [1, 1, 1, 1] }, true, `batch ${batch}`);
-    convCase(random, { batch, inChannels: 8, outChannels: 8, height: 14, width: 14, kernel: [3, 3], stride: [2, 2], pad: [1, 1, 1, 1], groups: 8 }, false, `depthwise batch ${batch}`);
+    convAgainstReference(random, { batch, inChannels: 8, outChannels: 16, height: 14, width: 14, kernel: [3, 3], pad: [1, 1, 1, 1] }, true, `batch ${batch}`);
+    convAgainstReference(random, { batch, inChannels: 8, outChannels: 8, height: 14, width: 14, kernel: [3, 3], stride: [2, 2], pad: [1, 1, 1, 1], groups: 8 }, false, `depthwise batch ${batch}`);
   }
 });
 
