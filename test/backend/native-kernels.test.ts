@@ -2,8 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { StridedView, UnaryOp, BinaryOp } from "../../src/backend/backend.js";
 import { jsBackend } from "../../src/backend/js/index.js";
-import { nativeAddon, nativeBackend } from "../../src/backend/native/index.js";
-import { assertClose, convAgainstReference, convGeometry, forEachIsa, poolGeometry, randomArray, randomInt, rng, type ConvCase } from "./helpers.js";
+import { nativeBackend } from "../../src/backend/native/index.js";
+import { assertClose, convAgainstReference, forEachIsa, poolGeometry, randomArray, randomInt, rng, type ConvCase } from "./helpers.js";
 
 const skip = nativeBackend ? false : "native core not built";
 const native = nativeBackend!;

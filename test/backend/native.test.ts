@@ -6,7 +6,7 @@ import type { GemmParams } from "../../src/backend/backend.js";
 import { backend } from "../../src/backend/index.js";
 import { jsBackend } from "../../src/backend/js/index.js";
 import { nativeAddon, nativeBackend } from "../../src/backend/native/index.js";
-import { assertClose, convAgainstReference, convGeometry, forEachIsa, randomArray, randomInt, rng, type ConvCase } from "./helpers.js";
+import { assertClose, convAgainstReference, forEachIsa, randomArray, randomInt, rng, type ConvCase } from "./helpers.js";
 
 const skip = nativeBackend ? false : "native core not built";
 const native = nativeBackend!;
