@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Dense float64 linear algebra next to NumPy / scikit-learn in the same run: the full SVD and the
-// singular values of a 943 x 1682 MovieLens-like rating matrix, eigh of a 256 x 256 symmetric
+// singular values of the 943 x 1682 mean-filled MovieLens rating matrix, eigh of a 256 x 256 symmetric
 // matrix, PCA of 20000 x 256 data to 16 components (full and randomized), a 1000^3 DGEMM and a
 // 2000 x 500 QR. Single thread on both sides (LANTERN_NUM_THREADS=1; OpenBLAS with one thread and its
 // AVX-512 kernel, as bench/peers/python.mjs sets up). The matrices are generated here from a seed
@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { PYTHON, pythonEnvironment } from "../peers/python.mjs";
 import { cpuModel } from "../machine.mjs";
+import { decayingSpectrum, ratingMatrix } from "./data.mjs";
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
@@ -32,55 +33,8 @@ const linalg = await import("../../dist/src/linalg/index.js");
 const { PCA } = await import("../../dist/src/decomposition/index.js");
 const { matmul } = await import("../../dist/src/ops/matmul.js");
 
-/**
- * A 943 x 1682 matrix shaped like MovieLens 100k's mean-filled ratings: 100,000 ratings (6.3%) drawn
- * with power-law user activity and item popularity, each a rounded low-rank score in 1..5, every
- * missing entry the global mean (the notes' SVD recommender input).
- */
-function movieLensLike(g) {
-  const users = 943;
-  const items = 1682;
-  const rank = 12;
-  const userF = Float64Array.from({ length: users * rank }, () => g.normal() * 0.45);
-  const itemF = Float64Array.from({ length: items * rank }, () => g.normal() * 0.45);
-  const userBias = Float64Array.from({ length: users }, () => g.normal() * 0.4);
-  const itemBias = Float64Array.from({ length: items }, () => g.normal() * 0.6);
-  const pick = (n, exponent) => Math.min(n - 1, Math.floor(n * g.uniform() ** exponent));
-  const rating = new Float64Array(users * items);
-  let count = 0;
-  let sum = 0;
-  while (count < 100000) {
-    const u = pick(users, 2.2);
-    const i = pick(items, 2.8);
-    if (rating[u * items + i] !== 0) continue;
-    let score = 3.53 + userBias[u] + itemBias[i] + 0.5 * g.normal();
-    for (let f = 0; f < rank; f++) score += userF[u * rank + f] * itemF[i * rank + f];
-    rating[u * items + i] = Math.min(5, Math.max(1, Math.round(score)));
-    count++;
-    sum += rating[u * items + i];
-  }
-  const mean = sum / count;
-  for (let j = 0; j < rating.length; j++) if (rating[j] === 0) rating[j] = mean;
-  return { rows: users, cols: items, data: rating };
-}
-
 function uniformMatrix(g, rows, cols) {
   return { rows, cols, data: Float64Array.from({ length: rows * cols }, () => 2 * g.uniform() - 1) };
-}
-
-/** PCA data with a decaying spectrum: 256 features mixed from latent factors of scale 1/(1+j), plus noise. */
-function pcaData(g, rows, cols) {
-  const mix = Float64Array.from({ length: cols * cols }, (_, j) => g.normal() / (1 + (j % cols) / 8));
-  const latent = Float64Array.from({ length: rows * cols }, () => g.normal());
-  const data = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) {
-    for (let k = 0; k < cols; k++) {
-      const l = latent[i * cols + k] / (1 + k / 4);
-      for (let j = 0; j < cols; j++) data[i * cols + j] += l * mix[k * cols + j];
-    }
-  }
-  for (let j = 0; j < data.length; j++) data[j] += 0.01 * g.normal() + (j % cols) * 0.1;
-  return { rows, cols, data };
 }
 
 function symmetric(g, n) {
@@ -91,9 +45,9 @@ function symmetric(g, n) {
 
 const g = new Generator(20240607);
 const matrices = {
-  ratings: movieLensLike(g),
+  ratings: ratingMatrix(),
   sym256: symmetric(g, 256),
-  pca: pcaData(g, 20000, 256),
+  pca: decayingSpectrum({ rows: 20000, cols: 256 }),
   gemmA: uniformMatrix(g, 1000, 1000),
   gemmB: uniformMatrix(g, 1000, 1000),
   tall: uniformMatrix(g, 2000, 500),

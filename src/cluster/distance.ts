@@ -57,14 +57,14 @@ export function rowSquaredNorms(m: Matrix): Float64Array {
 export const CHUNK_ROWS = 256;
 
 /**
- * Dot products of rows [start, start + count) of `X` with every row of `centers` ([k, d]), into
- * `out` as a [count, k] row-major block: the `-2 x.c` term of ||x||^2 - 2 x.c + ||c||^2, which
- * scikit-learn evaluates with BLAS. The float64 register-blocked GEMM of `linalg` does it here (the
- * engine's native GEMM is float32, too coarse to reproduce float64 assignments).
+ * alpha * (dot products of rows [start, start + count) of `X` with every row of `centers` ([k, d]))
+ * + beta * out, into `out` as a [count, k] row-major block: the `-2 x.c` term of
+ * ||x||^2 - 2 x.c + ||c||^2, which scikit-learn evaluates with BLAS. The float64 GEMM of `linalg`
+ * does it here (the engine's float32 GEMM is too coarse to reproduce float64 assignments).
  */
-export function dotsWithCenters(X: Matrix, start: number, count: number, centers: Float64Array, k: number, out: Float64Array): void {
+export function dotsWithCenters(X: Matrix, start: number, count: number, centers: Float64Array, k: number, out: Float64Array, alpha = 1, beta = 0): void {
   const d = X.cols;
-  gemm(count, k, d, 1, view(X.data, d, start * d), viewT(centers, d), 0, out, 0, k);
+  gemm(count, k, d, alpha, view(X.data, d, start * d), viewT(centers, d), beta, out, 0, k);
 }
 
 /**

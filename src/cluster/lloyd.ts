@@ -6,21 +6,24 @@ import { centerShift, ClusterSums, inertia, iterateUntilConverged } from "./kmea
 /**
  * Assigns each row of X to its nearest center, moving rows that change cluster in `sums` when
  * given. Distances come from float64 GEMM blocks: argmin_j ||c_j||^2 - 2 x.c_j (||x||^2 is the
- * same for every j), exactly the quantity scikit-learn's Lloyd step minimises.
+ * same for every j), the quantity scikit-learn's Lloyd step minimises, evaluated as it does: each
+ * block starts as the center norms and the GEMM adds -2 X C^T to it (beta = 1), so the argmin
+ * loop reads one value per center.
  */
 export function assignNearest(X: Matrix, centers: Float64Array, k: number, labels: Int32Array, sums?: ClusterSums): void {
   const { data, rows: n, cols: d } = X;
   const cNorms = rowSquaredNorms({ data: centers, rows: k, cols: d });
-  const dots = new Float64Array(CHUNK_ROWS * k);
+  const block = new Float64Array(CHUNK_ROWS * k);
   for (let start = 0; start < n; start += CHUNK_ROWS) {
     const count = Math.min(CHUNK_ROWS, n - start);
-    dotsWithCenters(X, start, count, centers, k, dots);
+    for (let o = 0; o < count * k; o += k) block.set(cNorms, o);
+    dotsWithCenters(X, start, count, centers, k, block, -2, 1);
     for (let r = 0; r < count; r++) {
       const o = r * k;
       let best = 0;
-      let bestValue = cNorms[0] - 2 * dots[o];
+      let bestValue = block[o];
       for (let j = 1; j < k; j++) {
-        const v = cNorms[j] - 2 * dots[o + j];
+        const v = block[o + j];
         if (v < bestValue) {
           bestValue = v;
           best = j;

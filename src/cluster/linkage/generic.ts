@@ -1,4 +1,5 @@
-import type { DistanceUpdate } from "./methods.js";
+import type { LinkageMethod } from "./methods.js";
+import { lanceWilliams, updateCode } from "./methods.js";
 import { ActiveSet } from "./active-set.js";
 import type { DistanceLayout } from "./layout.js";
 import { IndexedMinHeap } from "./heap.js";
@@ -11,8 +12,9 @@ import { IndexedMinHeap } from "./heap.js";
  * to O(n^2). `D` is overwritten. Rows come out in merge order with SciPy's ids (no re-sorting:
  * centroid and median merge heights may decrease).
  */
-export function genericLinkage(D: Float64Array, layout: DistanceLayout, update: DistanceUpdate): Float64Array {
+export function genericLinkage(D: Float64Array, layout: DistanceLayout, method: LinkageMethod): Float64Array {
   const { n, rowPart, colPart } = layout;
+  const code = updateCode(method);
   const Z = new Float64Array((n - 1) * 4);
   const size = new Int32Array(n).fill(1);
   const clusterId = Int32Array.from({ length: n }, (_, i) => i);
@@ -69,7 +71,7 @@ export function genericLinkage(D: Float64Array, layout: DistanceLayout, update: 
       if (z === y) continue;
       const zx = z < x ? rowPart[z] + colPart[x] : rowPart[x] + colPart[z];
       const zy = z < y ? rowPart[z] + colPart[y] : rowPart[y] + colPart[z];
-      D[zy] = update(D[zx], D[zy], dist, nx, ny, size[z]);
+      D[zy] = lanceWilliams(code, D[zx], D[zy], dist, nx, ny, size[z]);
     }
     // x's old candidates point at y now: a guess, checked lazily when popped.
     for (let z = active.first(); z < x; z = succ[z]) if (neighbor[z] === x) neighbor[z] = y;

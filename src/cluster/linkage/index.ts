@@ -5,7 +5,7 @@ import { pairwiseDistances, pointsOfCondensed } from "../distance.js";
 import type { DistanceLayout } from "./layout.js";
 import { condensedLayout, tiledLayout } from "./layout.js";
 import type { LinkageMethod } from "./methods.js";
-import { DISTANCE_UPDATES, LINKAGE_METHODS } from "./methods.js";
+import { LINKAGE_METHODS } from "./methods.js";
 import { computedDistances, mstSingleLinkage, storedDistances } from "./mst.js";
 import { nnChain } from "./nn-chain.js";
 import { genericLinkage } from "./generic.js";
@@ -60,10 +60,10 @@ function linkageOfDistances(D: Float64Array, layout: DistanceLayout, method: Lin
     case "average":
     case "weighted":
     case "ward":
-      return nnChain(D, layout, DISTANCE_UPDATES[method]);
+      return nnChain(D, layout, method);
     case "centroid":
     case "median":
-      return genericLinkage(D, layout, DISTANCE_UPDATES[method]);
+      return genericLinkage(D, layout, method);
   }
 }
 

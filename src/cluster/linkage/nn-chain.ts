@@ -1,5 +1,5 @@
-import type { DistanceUpdate } from "./methods.js";
-import { ActiveSet } from "./active-set.js";
+import type { LinkageMethod } from "./methods.js";
+import { lanceWilliams, updateCode } from "./methods.js";
 import type { DistanceLayout } from "./layout.js";
 import { sortAndLabel } from "./label.js";
 
@@ -10,18 +10,23 @@ import { sortAndLabel } from "./label.js";
  * Lance-Williams update rewrites their distances in place. O(n^2) time; `D` is overwritten and
  * nothing else larger than O(n) is allocated. Merge order, tie-breaking (prefer the previous chain
  * element, then the lowest index) and the final sort follow SciPy's `nn_chain`.
+ *
+ * The live clusters are a dense list in index order (a merge shifts its tail out of the list, O(n)
+ * like the merge's update): scans read their indices from consecutive memory, so the loads of
+ * D's entries can all be in flight at once instead of waiting on a linked list.
  */
-export function nnChain(D: Float64Array, layout: DistanceLayout, update: DistanceUpdate): Float64Array {
+export function nnChain(D: Float64Array, layout: DistanceLayout, method: LinkageMethod): Float64Array {
   const { n, rowPart, colPart } = layout;
+  const code = updateCode(method);
   const merges = new Float64Array((n - 1) * 4);
   const size = new Int32Array(n).fill(1);
   const chain = new Int32Array(n);
-  const active = new ActiveSet(n);
-  const succ = active.succ;
+  const active = Int32Array.from({ length: n }, (_, i) => i);
+  let count = n;
   let chainLength = 0;
   for (let k = 0; k < n - 1; k++) {
     if (chainLength === 0) {
-      chain[0] = active.first();
+      chain[0] = active[0];
       chainLength = 1;
     }
     let x: number;
@@ -35,8 +40,10 @@ export function nnChain(D: Float64Array, layout: DistanceLayout, update: Distanc
       } else {
         best = Infinity;
       }
+      const at = position(active, count, x);
       const column = colPart[x];
-      for (let i = active.first(); i < x; i = succ[i]) {
+      for (let p = 0; p < at; p++) {
+        const i = active[p];
         const dist = D[rowPart[i] + column];
         if (dist < best) {
           best = dist;
@@ -44,7 +51,8 @@ export function nnChain(D: Float64Array, layout: DistanceLayout, update: Distanc
         }
       }
       const row = rowPart[x];
-      for (let i = succ[x]; i < n; i = succ[i]) {
+      for (let p = at + 1; p < count; p++) {
+        const i = active[p];
         const dist = D[row + colPart[i]];
         if (dist < best) {
           best = dist;
@@ -64,13 +72,32 @@ export function nnChain(D: Float64Array, layout: DistanceLayout, update: Distanc
     merges[k * 4 + 2] = best;
     size[x] = 0;
     size[y] = nx + ny;
-    active.remove(x);
-    for (let i = active.first(); i < n; i = succ[i]) {
+    const gone = position(active, count, x);
+    active.copyWithin(gone, gone + 1, count);
+    count--;
+    const columnX = colPart[x];
+    const columnY = colPart[y];
+    const rowX = rowPart[x];
+    const rowY = rowPart[y];
+    for (let p = 0; p < count; p++) {
+      const i = active[p];
       if (i === y) continue;
-      const ix = i < x ? rowPart[i] + colPart[x] : rowPart[x] + colPart[i];
-      const iy = i < y ? rowPart[i] + colPart[y] : rowPart[y] + colPart[i];
-      D[iy] = update(D[ix], D[iy], best, nx, ny, size[i]);
+      const ix = i < x ? rowPart[i] + columnX : rowX + colPart[i];
+      const iy = i < y ? rowPart[i] + columnY : rowY + colPart[i];
+      D[iy] = lanceWilliams(code, D[ix], D[iy], best, nx, ny, size[i]);
     }
   }
   return sortAndLabel(merges, n);
+}
+
+/** Where cluster x sits in the sorted list of live clusters (binary search; x is live). */
+function position(active: Int32Array, count: number, x: number): number {
+  let lo = 0;
+  let hi = count - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (active[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
