@@ -55,7 +55,9 @@ export async function measureWorkload(workload, peers, mode, log) {
         estimate = await time(run, 1);
         if (estimate < mode.roundSeconds) estimate = await time(run, Math.ceil(mode.roundSeconds / estimate));
       }
-      const iterations = Math.max(mode.minIterations, Math.ceil(mode.roundSeconds / estimate));
+      // A workload may ask for longer rounds (training steps timed in stretches of 100), as far as the budget allows.
+      const asked = Math.min(workload.roundIterations ?? 0, Math.floor(mode.budgetSeconds / estimate));
+      const iterations = Math.max(mode.minIterations, Math.ceil(mode.roundSeconds / estimate), asked);
       const rounds = Math.max(1, Math.min(mode.rounds, Math.floor(mode.budgetSeconds / (estimate * iterations))));
       contenders.push({ peer, run, iterations, rounds, samples: [] });
     } catch (error) {
@@ -95,9 +97,14 @@ export async function measureWorkload(workload, peers, mode, log) {
   return results;
 }
 
-/** The number shown for a time: GFLOP/s when the workload counts FLOPs, else milliseconds. */
+/**
+ * The number shown for a time: GFLOP/s when the workload counts FLOPs, else milliseconds, or seconds
+ * for an "s" row; a row whose value covers several iterations (an epoch of steps) says how many in
+ * `iterationsPerValue`.
+ */
 export function formatValue(workload, seconds) {
-  const value = workload.metric === "GFLOP/s" ? workload.flops / seconds / 1e9 : seconds * 1e3;
+  const time = seconds * (workload.iterationsPerValue ?? 1);
+  const value = workload.metric === "GFLOP/s" ? workload.flops / seconds / 1e9 : workload.metric === "s" ? time : time * 1e3;
   return value < 10 ? value.toPrecision(2) : value.toFixed(value < 1000 ? 1 : 0);
 }
 

@@ -3,6 +3,8 @@
 // workers). Both are timed in the same process: each run first selects its backend. TF.js is NHWC.
 import { createRequire } from "node:module";
 import { tfjsResnet18, tfjsMobilenetV2 } from "./tfjs-models.mjs";
+import { mnistMissing, readMnistTrain } from "./mnist-idx.mjs";
+import { NotApplicable } from "../harness.mjs";
 
 let tf = null;
 
@@ -63,9 +65,9 @@ function conv({ batch, inChannels, outChannels, size, kernel, groups = 1, backwa
   return () => grads([x, w], dy);
 }
 
-function lenetStep({ batch }) {
+function lenet5() {
   const relu = "relu";
-  const model = tf.sequential({
+  return tf.sequential({
     layers: [
       tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 6, kernelSize: 5, padding: "same", activation: relu }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
@@ -77,10 +79,46 @@ function lenetStep({ batch }) {
       tf.layers.dense({ units: 10 }),
     ],
   });
+}
+
+function lenetStep({ batch }) {
+  const model = lenet5();
   const optimizer = tf.train.momentum(0.01, 0.9);
   const x = randomNormal([batch, 28, 28, 1]);
   const labels = tf.oneHot(tf.randomUniform([batch], 0, 10, "int32", 0), 10);
   return () => optimizer.minimize(() => tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true })), true);
+}
+
+/**
+ * LeNet-5 trained on MNIST with Adam: each step builds a shuffled, normalised batch here (TF.js
+ * has no background loader in Node), then minimises the cross-entropy and reads the loss back.
+ */
+function lenetMnist({ data, batch, lr }) {
+  if (!data) throw mnistMissing();
+  const { count, images, labels } = readMnistTrain(data);
+  const model = lenet5();
+  const optimizer = tf.train.adam(lr);
+  let order = new Int32Array(0);
+  let next = 0;
+  const pixels = new Float32Array(batch * 784);
+  const classes = new Int32Array(batch);
+  return () => {
+    if (next + batch > order.length) {
+      order = Int32Array.from({ length: count }, (_, i) => i);
+      tf.util.shuffle(order);
+      next = 0;
+    }
+    for (let b = 0; b < batch; b++) {
+      const i = order[next + b];
+      for (let p = 0; p < 784; p++) pixels[b * 784 + p] = (images[i * 784 + p] / 255 - 0.1307) / 0.3081;
+      classes[b] = labels[i];
+    }
+    next += batch;
+    const x = tf.tensor4d(pixels, [batch, 28, 28, 1]);
+    const y = tf.oneHot(tf.tensor1d(classes, "int32"), 10);
+    const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true })), true);
+    loss.dataSync();
+  };
 }
 
 function inference(model, batch) {
@@ -96,6 +134,7 @@ const BUILDERS = {
   },
   conv,
   "lenet5-step": lenetStep,
+  "lenet5-mnist": lenetMnist,
   resnet18: ({ batch }) => inference(tfjsResnet18(tf), batch),
   mobilenetV2: ({ batch }) => inference(tfjsMobilenetV2(tf), batch),
   transformer: transformerBlock,
@@ -119,11 +158,12 @@ function tfjsPeer(backendName, label) {
     async setup(workload) {
       const build = BUILDERS[workload.kind];
       if (!build) throw new Error(`no ${workload.kind} workload`);
+      if (workload.params.javascriptPeers === false) throw new NotApplicable("this row leaves out the JavaScript peers");
       await tf.setBackend(backendName);
       tf.engine().startScope();
       scope = true;
       const step = build(workload.params);
-      const trains = workload.params.backward || workload.kind === "lenet5-step";
+      const trains = workload.params.backward || workload.kind.startsWith("lenet5-");
       return async (n) => {
         await tf.setBackend(backendName);
         try {

@@ -9,6 +9,7 @@ object per line on stdin and reads one JSON object per line on stdout.
 Run it with OPENBLAS_CORETYPE=SkylakeX: Debian's OpenBLAS 0.3.21 reads this CPU as "Prescott" and
 runs its SSE3 kernel, about 4.6x below the AVX-512 one.
 """
+import gzip
 import json
 import os
 import sys
@@ -66,6 +67,69 @@ def lenet_step(batch):
     return step
 
 
+def read_idx(folder, name, magic):
+    """An IDX file of the MNIST folder, gzipped or not, as a NumPy uint8 array of its payload."""
+    for path in (os.path.join(folder, name + ".gz"), os.path.join(folder, name)):
+        if os.path.exists(path):
+            with (gzip.open(path) if path.endswith(".gz") else open(path, "rb")) as f:
+                raw = f.read()
+            break
+    else:
+        raise FileNotFoundError(f"{os.path.join(folder, name)}(.gz) not found")
+    if int.from_bytes(raw[:4], "big") != magic:
+        raise ValueError(f"{path}: magic {raw[:4].hex()}, expected {magic:08x}")
+    dims = magic & 0xFF
+    shape = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
+    # A bytearray keeps the array writable, which torch.from_numpy expects.
+    return np.frombuffer(bytearray(raw), dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+class MnistIdx(torch.utils.data.Dataset):
+    """torchvision.datasets.MNIST followed by ToTensor and Normalize, without the PIL round trip:
+    one sample is a [1, 28, 28] float tensor scaled to [0, 1] and normalised, and its label."""
+
+    def __init__(self, folder):
+        self.images = read_idx(folder, "train-images-idx3-ubyte", 0x803)
+        self.labels = torch.from_numpy(read_idx(folder, "train-labels-idx1-ubyte", 0x801).astype(np.int64))
+
+    def __len__(self):
+        return len(self.labels)
+
+    def __getitem__(self, i):
+        x = torch.from_numpy(self.images[i]).float().div_(255).sub_(0.1307).div_(0.3081)
+        return x.unsqueeze(0), self.labels[i]
+
+
+def lenet_mnist(p):
+    """The training step of `lantern train lenet5 --dataset mnist`: shuffled batches from a
+    DataLoader (worker processes as Lantern's worker threads), forward, loss, backward, Adam step,
+    and the loss and accuracy read back as a training loop logs them."""
+    if not p.get("data"):
+        raise FileNotFoundError("MNIST not found (see LANTERN_BENCH_MNIST)")
+    model = lenet5()
+    opt = torch.optim.Adam(model.parameters(), lr=p["lr"])
+    workers = p["workers"]
+    loader = torch.utils.data.DataLoader(MnistIdx(p["data"]), batch_size=p["batch"], shuffle=True, num_workers=workers,
+                                         persistent_workers=workers > 0, generator=torch.Generator().manual_seed(2))
+    batches = iter(loader)
+
+    def step():
+        nonlocal batches
+        try:
+            x, y = next(batches)
+        except StopIteration:
+            batches = iter(loader)
+            x, y = next(batches)
+        opt.zero_grad()
+        out = model(x)
+        loss = F.cross_entropy(out, y)
+        loss.backward()
+        opt.step()
+        loss.item()
+        (out.argmax(1) == y).sum().item()
+    return step
+
+
 def inference(model, shape):
     model.eval()
     x = torch.randn(*shape)
@@ -84,6 +148,8 @@ def setup(impl, workload, p):
                     p.get("backward", False))
     if workload == "lenet5-step":
         return lenet_step(p["batch"])
+    if workload == "lenet5-mnist":
+        return lenet_mnist(p)
     if workload == "resnet18":
         return inference(resnet18(), (p["batch"], 3, 224, 224))
     if workload == "mobilenetV2":

@@ -131,7 +131,15 @@ export async function downloadFile(url: string, dest: string, opts: DownloadOpti
   if (url.startsWith("file:")) await copyFile(fileURLToPath(url), part);
   else await fetchResumable(url, part, opts.log);
   if (opts.md5 !== undefined) {
-    const actual = md5Of(part, opts.md5Of ?? "content");
+    let actual: string;
+    try {
+      actual = md5Of(part, opts.md5Of ?? "content");
+    } catch (error) {
+      // A .part that does not even decompress is as wrong as one with another md5: a kept copy
+      // would be resumed (and fail) on every later run.
+      rmSync(part, { force: true });
+      throw new DatasetError(`the downloaded file is corrupt and was removed (${(error as Error).message})`, dest);
+    }
     if (actual !== opts.md5) {
       rmSync(part, { force: true });
       throw new DatasetError(`checksum mismatch: md5 ${actual}, expected ${opts.md5}`, dest);
@@ -147,6 +155,13 @@ async function fetchResumable(url: string, part: string, log?: (message: string)
   if (response.status === 416 && have > 0) return;
   if (response.status !== 200 && response.status !== 206) throw new Error(`HTTP ${response.status} ${response.statusText}`);
   const append = response.status === 206;
+  const resumedAt = /^bytes (\d+)-/.exec(response.headers.get("content-range") ?? "")?.[1];
+  if (append && resumedAt !== undefined && Number(resumedAt) !== have) {
+    // Appending bytes from another offset would corrupt the file: start over on the next run.
+    await response.body?.cancel();
+    rmSync(part, { force: true });
+    throw new Error(`the server resumed at byte ${resumedAt} instead of ${have}`);
+  }
   const total = Number(response.headers.get("content-length") ?? NaN) + (append ? have : 0);
   if (append) log?.(`resuming ${url} at byte ${have}`);
   const handle = await open(part, append ? "a" : "w");
