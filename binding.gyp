@@ -4,9 +4,11 @@
       "target_name": "lantern_native",
       "sources": [
         "native/src/addon.cc",
+        "native/src/addon_cluster.cc",
         "native/src/addon_elementwise.cc",
         "native/src/addon_linalg.cc",
         "native/src/addon_nn.cc",
+        "native/src/cluster.cc",
         "native/src/conv.cc",
         "native/src/conv_depthwise.cc",
         "native/src/conv_depthwise_avx512.cc",

@@ -248,6 +248,7 @@ Napi::Value SetIsa(const Info& info) {
 void register_elementwise(Napi::Env env, Napi::Object exports);
 void register_nn(Napi::Env env, Napi::Object exports);
 void register_linalg(Napi::Env env, Napi::Object exports);
+void register_cluster(Napi::Env env, Napi::Object exports);
 
 // Tensor storage is ArrayBuffers from glibc malloc, freed whenever V8 collects them. Above glibc's
 // mmap threshold every buffer is a fresh mapping, unmapped on free, so each op's output pays a
@@ -278,6 +279,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   register_elementwise(env, exports);
   register_nn(env, exports);
   register_linalg(env, exports);
+  register_cluster(env, exports);
   return exports;
 }
 

@@ -13,6 +13,7 @@ export const shapeOnlyBackend: Backend = {
   name: "shape-only",
   fill: skip, copy: skip, unary: skip, scalar: skip, binary: skip, where: skip,
   reduce: skip, argReduce: skip, softmax: skip, sort: skip, gemm: skip, dgemm: skip,
+  nearestCenters: skip, elkanAssign: skip, pairwiseDistances: skip, mstSingleLinkage: skip, nnChainLinkage: skip,
   gather: skip, scatterAdd: skip, gatherAlong: skip, scatterAddAlong: skip,
   conv2d: skip, conv2dBackwardInput: skip, conv2dBackwardWeight: skip,
   maxPool2d: skip, maxPool2dBackward: skip, avgPool2d: skip, avgPool2dBackward: skip,

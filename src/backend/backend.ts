@@ -154,6 +154,41 @@ export interface Backend {
   gemm(a: TypedArray, b: TypedArray, out: TypedArray, p: GemmParams): void;
   dgemm(a: Float64Array, b: Float64Array, c: Float64Array, p: DgemmParams): void;
 
+  /**
+   * The k-means assignment step: for each row of x [n, d] the index of the nearest row of centers
+   * [k, d] (the first on ties) into `labels`, and, when `minDistances` is given, its squared
+   * distance ||x||^2 - 2 x.c + ||c||^2 (clipped at 0), from float64 GEMM blocks.
+   */
+  nearestCenters(x: Float64Array, n: number, d: number, centers: Float64Array, k: number, labels: Int32Array, minDistances: Float64Array | null): void;
+  /**
+   * One assignment pass of Elkan's k-means (src/cluster/elkan.ts) over x [n, d] and centers [k, d]:
+   * `half` [k, k] is half of every distance between centers, `nextCenter` [k] half the distance to
+   * each center's nearest other one, `upper` [n] and `lower` [n, k] the bounds (lower bound of
+   * d(x_i, c_j) = max(lower[i*k+j] - drift[j], 0)). Updates labels and bounds in place; with `first`
+   * they are computed from scratch (the initial assignment) and `nextCenter`, `drift` are unused.
+   */
+  elkanAssign(
+    x: Float64Array, n: number, d: number, centers: Float64Array, k: number, half: Float64Array, nextCenter: Float64Array,
+    drift: Float64Array, labels: Int32Array, upper: Float64Array, lower: Float64Array, first: boolean,
+  ): void;
+  /**
+   * Euclidean distances between the rows of x [n, d], pair i < j into out[rowPart[i] + colPart[j]],
+   * each summed feature by feature in order (SciPy's `pdist`, to the last bit).
+   */
+  pairwiseDistances(x: Float64Array, n: number, d: number, rowPart: Float64Array, colPart: Float64Array, out: Float64Array): void;
+  /**
+   * Single linkage of the rows of x [n, d] under Euclidean distance as Prim's minimum spanning tree
+   * (distances computed as needed, as pairwiseDistances sums them): writes the n - 1 tree edges in
+   * joining order, (tree point, joining point, distance, 0), into `merges` [n - 1, 4].
+   */
+  mstSingleLinkage(x: Float64Array, n: number, d: number, merges: Float64Array): void;
+  /**
+   * Nearest-neighbour-chain agglomeration of n clusters for a reducible Lance-Williams method
+   * (1 complete, 2 average, 3 weighted, 6 Ward) over distances D laid out as in pairwiseDistances
+   * (overwritten); writes n - 1 unsorted merges (x < y, distance, 0) into `merges` [n - 1, 4].
+   */
+  nnChainLinkage(D: Float64Array, n: number, rowPart: Float64Array, colPart: Float64Array, method: number, merges: Float64Array): void;
+
   /** index_select: out[o, i, j] = x[o, index[i], j] with x viewed as [outer, size, inner]. */
   gather(x: TypedArray, index: Int32Array, outer: number, size: number, inner: number, indexSize: number, out: TypedArray): void;
   /** index_add (the adjoint of gather): out[o, index[i], j] += src[o, i, j]. */

@@ -1,46 +1,9 @@
 import type { Matrix } from "./matrix.js";
+import { getBackend } from "../backend/index.js";
 import { gemm, view, viewT } from "../linalg/gemm.js";
 import type { DistanceLayout } from "./linkage/layout.js";
 
-/**
- * Squared Euclidean distance between row `ai` of `a` and row `bi` of `b` (both `d` wide). Terms are
- * summed in groups of four, each group added to the running total in turn: the order of
- * scikit-learn's `_euclidean_dense_dense`, so k-means distances round as the reference's do. The
- * loop is unrolled to two groups per pass, which V8 runs measurably faster.
- */
-export function squaredEuclidean(a: Float64Array, ai: number, b: Float64Array, bi: number, d: number): number {
-  let result = 0;
-  let p = ai;
-  let q = bi;
-  for (const end = ai + (d & ~7); p < end; p += 8, q += 8) {
-    const t0 = a[p] - b[q];
-    const t1 = a[p + 1] - b[q + 1];
-    const t2 = a[p + 2] - b[q + 2];
-    const t3 = a[p + 3] - b[q + 3];
-    const t4 = a[p + 4] - b[q + 4];
-    const t5 = a[p + 5] - b[q + 5];
-    const t6 = a[p + 6] - b[q + 6];
-    const t7 = a[p + 7] - b[q + 7];
-    const first = t0 * t0 + t1 * t1 + t2 * t2 + t3 * t3;
-    const second = t4 * t4 + t5 * t5 + t6 * t6 + t7 * t7;
-    result += first;
-    result += second;
-  }
-  if (d & 4) {
-    const t0 = a[p] - b[q];
-    const t1 = a[p + 1] - b[q + 1];
-    const t2 = a[p + 2] - b[q + 2];
-    const t3 = a[p + 3] - b[q + 3];
-    result += t0 * t0 + t1 * t1 + t2 * t2 + t3 * t3;
-    p += 4;
-    q += 4;
-  }
-  for (const end = ai + d; p < end; p++, q++) {
-    const t = a[p] - b[q];
-    result += t * t;
-  }
-  return result;
-}
+export { squaredEuclidean } from "../backend/js/kmeans.js";
 
 export function rowSquaredNorms(m: Matrix): Float64Array {
   const { data, rows, cols } = m;
@@ -97,54 +60,13 @@ export function pointsOfCondensed(length: number): number {
 
 /**
  * Pairwise Euclidean distances of the rows of `m` stored in `layout` (SciPy's `pdist` with the
- * condensed layout). Differences are taken directly rather than by the norm expansion so that small
- * distances keep full relative precision, as hierarchical merges depend on them. Each pair is
- * summed feature by feature in order (as SciPy does, so the results agree to the last bit); four
- * pairs run side by side for instruction-level parallelism.
+ * condensed layout), by the backend's `pairwiseDistances`: differences taken directly, each pair
+ * summed feature by feature, so the values equal SciPy's to the last bit.
  */
 export function pairwiseDistances(m: Matrix, layout: DistanceLayout): Float64Array {
   const { data, rows: n, cols: d } = m;
   if (layout.length > 2 ** 32 - 1) throw new RangeError(`pairwise distances: ${n} points need ${layout.length} stored distances, more than a typed array can hold (about 92,000 points at most)`);
   const out = new Float64Array(layout.length);
-  const { rowPart, colPart } = layout;
-  for (let i = 0; i < n; i++) {
-    const a = i * d;
-    const row = rowPart[i];
-    let j = i + 1;
-    for (; j + 3 < n; j += 4) {
-      const b0 = j * d;
-      const b1 = b0 + d;
-      const b2 = b1 + d;
-      const b3 = b2 + d;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let t = 0; t < d; t++) {
-        const x = data[a + t];
-        const e0 = x - data[b0 + t];
-        const e1 = x - data[b1 + t];
-        const e2 = x - data[b2 + t];
-        const e3 = x - data[b3 + t];
-        s0 += e0 * e0;
-        s1 += e1 * e1;
-        s2 += e2 * e2;
-        s3 += e3 * e3;
-      }
-      out[row + colPart[j]] = Math.sqrt(s0);
-      out[row + colPart[j + 1]] = Math.sqrt(s1);
-      out[row + colPart[j + 2]] = Math.sqrt(s2);
-      out[row + colPart[j + 3]] = Math.sqrt(s3);
-    }
-    for (; j < n; j++) {
-      const b = j * d;
-      let s = 0;
-      for (let t = 0; t < d; t++) {
-        const e = data[a + t] - data[b + t];
-        s += e * e;
-      }
-      out[row + colPart[j]] = Math.sqrt(s);
-    }
-  }
+  getBackend().pairwiseDistances(data, n, d, layout.rowPart, layout.colPart, out);
   return out;
 }

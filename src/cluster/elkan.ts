@@ -1,3 +1,4 @@
+import { getBackend } from "../backend/index.js";
 import type { Matrix } from "./matrix.js";
 import { squaredEuclidean } from "./distance.js";
 import type { KMeansRun, KMeansRunOptions } from "./kmeans-common.js";
@@ -21,12 +22,13 @@ export function elkan(X: Matrix, initialCenters: Float64Array, k: number, opts: 
   const drift = new Float64Array(k);
   let half = halfCenterDistances(centers, k, d);
   let nextCenter = nearestOtherCenter(half, k);
-  initBounds(X, centers, k, half, labels, upper, lower);
+  const bounds = () => ({ centers, half, nextCenter, labels, upper, lower, drift });
+  updateAssignments(X, k, bounds(), true);
   const sums = new ClusterSums(k, d);
   for (let i = 0; i < n; i++) sums.move(X.data, i * d, -1, labels[i]);
-  const bounds = () => ({ centers, half, nextCenter, labels, upper, lower, drift });
+  const previous = new Int32Array(n);
   const step = () => {
-    updateAssignments(X, k, bounds(), sums);
+    updateAssignments(X, k, bounds(), false, sums, previous);
     sums.centers(X, centers, labels, next);
     centerShift(centers, next, d, shift);
     shiftBounds(labels, shift, upper, drift);
@@ -34,7 +36,7 @@ export function elkan(X: Matrix, initialCenters: Float64Array, k: number, opts: 
     nextCenter = nearestOtherCenter(half, k);
     [centers, next] = [next, centers];
   };
-  const nIter = iterateUntilConverged(labels, shift, opts, step, () => updateAssignments(X, k, bounds()));
+  const nIter = iterateUntilConverged(labels, shift, opts, step, () => updateAssignments(X, k, bounds(), false));
   return { labels, centers, inertia: inertia(X, centers, labels), nIter };
 }
 
@@ -73,71 +75,16 @@ function nearestOtherCenter(half: Float64Array, k: number): Float64Array {
   return out;
 }
 
-/** First assignment: a center is measured only if the half center distance says it could be nearer. */
-function initBounds(X: Matrix, centers: Float64Array, k: number, half: Float64Array, labels: Int32Array, upper: Float64Array, lower: Float64Array): void {
-  const { data, rows: n, cols: d } = X;
-  for (let i = 0; i < n; i++) {
-    const x = i * d;
-    const lb = i * k;
-    let best = 0;
-    let minDist = Math.sqrt(squaredEuclidean(data, x, centers, 0, d));
-    lower[lb] = minDist;
-    for (let j = 1; j < k; j++) {
-      if (minDist > half[best * k + j]) {
-        const dist = Math.sqrt(squaredEuclidean(data, x, centers, j * d, d));
-        lower[lb + j] = dist;
-        if (dist < minDist) {
-          minDist = dist;
-          best = j;
-        }
-      }
-    }
-    labels[i] = best;
-    upper[i] = minDist;
-  }
-}
-
 /**
- * One assignment pass (Elkan's steps 1-3); samples that change cluster are moved in `sums`.
+ * One assignment pass (Elkan's steps 1-3, or the initial assignment with `first`) on the backend's
+ * `elkanAssign`; samples that change cluster are moved in `sums`, with `previous` as scratch.
  */
-function updateAssignments(X: Matrix, k: number, s: Bounds, sums?: ClusterSums): void {
+function updateAssignments(X: Matrix, k: number, s: Bounds, first: boolean, sums?: ClusterSums, previous?: Int32Array): void {
   const { data, rows: n, cols: d } = X;
   const { centers, half, nextCenter, labels, upper, lower, drift } = s;
-  for (let i = 0; i < n; i++) {
-    const old = labels[i];
-    let label = old;
-    let ub = upper[i];
-    // Step 2: a center closer than twice the upper bound is the only way the label can change.
-    if (nextCenter[label] >= ub) continue;
-    const x = i * d;
-    const lb = i * k;
-    let tight = false;
-    let row = label * k;
-    for (let j = 0; j < k; j++) {
-      if (j === label || !(ub > half[row + j])) continue;
-      const l = lower[lb + j] - drift[j];
-      const bound = l > 0 ? l : 0;
-      if (!(ub > bound)) continue;
-      if (!tight) {
-        ub = Math.sqrt(squaredEuclidean(data, x, centers, label * d, d));
-        lower[lb + label] = ub + drift[label];
-        tight = true;
-      }
-      // Elkan's step 3(b): with the tight bound, is center j still a candidate?
-      if (ub > bound || ub > half[row + j]) {
-        const dist = Math.sqrt(squaredEuclidean(data, x, centers, j * d, d));
-        lower[lb + j] = dist + drift[j];
-        if (dist < ub) {
-          label = j;
-          row = j * k;
-          ub = dist;
-        }
-      }
-    }
-    labels[i] = label;
-    upper[i] = ub;
-    if (sums && label !== old) sums.move(data, x, old, label);
-  }
+  if (sums && previous) previous.set(labels);
+  getBackend().elkanAssign(data, n, d, centers, k, half, nextCenter, drift, labels, upper, lower, first);
+  if (sums && previous) for (let i = 0; i < n; i++) if (previous[i] !== labels[i]) sums.move(data, i * d, previous[i], labels[i]);
 }
 
 /** Steps 5-6: moving the centers loosens each upper bound, and (lazily) each lower bound, by the distance its center moved. */

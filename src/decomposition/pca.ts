@@ -5,7 +5,7 @@ import type { Matrix, MatrixLike } from "../linalg/matrix.js";
 import { svdKernel } from "../linalg/svd.js";
 import { symmetricEigen } from "../linalg/eigh.js";
 import { columnSigns, denseOperator, randomizedSvdKernel } from "../linalg/randomized.js";
-import { backProject, checkFeatures, columnMoments, notFitted, project } from "./common.js";
+import { backProject, checkFeatures, columnMeans, columnMoments, notFitted, project, subtractRowVector, sumOfSquares } from "./common.js";
 
 export type PCASolver = "auto" | "full" | "randomized" | "covariance";
 
@@ -88,16 +88,20 @@ export class PCA {
     if (n < 2 || p < 1) throw new RangeError(`${who}: X needs at least 2 samples and 1 feature, got shape [${n}, ${p}]`);
     const full = Math.min(n, p);
     const requested = this.checkComponents(full);
-    const { mean, variance } = columnMoments(x);
+    let mean: Float64Array;
     let scale: Float64Array | null = null;
     if (this.standardize) {
+      const moments = columnMoments(x);
+      mean = moments.mean;
       // StandardScaler leaves constant features unscaled (scale 1) instead of dividing by zero.
-      scale = variance.map((v) => (v > 0 ? Math.sqrt(v) : 1));
+      scale = moments.variance.map((v) => (v > 0 ? Math.sqrt(v) : 1));
+      center(x, mean, scale);
+    } else {
+      // Plain PCA needs no variances: the mean and the centering run as GEMM passes.
+      mean = columnMeans(x);
+      subtractRowVector(x, mean);
     }
-    center(x, mean, scale);
-    let totalVariance = 0;
-    for (let i = 0; i < x.data.length; i++) totalVariance += x.data[i] * x.data[i];
-    totalVariance /= n - 1;
+    const totalVariance = sumOfSquares(x.data) / (n - 1);
     const solver = this.solver === "auto" ? autoSolver(n, p, requested) : this.solver;
     if (solver === "randomized" && !Number.isInteger(requested)) {
       throw new RangeError(`PCA: a fractional nComponents (${requested}) needs the full spectrum: use solver "full" or "covariance", not "randomized"`);

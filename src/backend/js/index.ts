@@ -3,6 +3,8 @@ import { binary, copy, fill, scalar, unary, where } from "./elementwise.js";
 import { argReduce, reduce, softmax, sort } from "./reduce.js";
 import { gemm } from "./gemm.js";
 import { dgemm } from "./dgemm.js";
+import { elkanAssign, nearestCenters } from "./kmeans.js";
+import { mstSingleLinkage, nnChainLinkage, pairwiseDistances } from "./linkage.js";
 import { gather, gatherAlong, scatterAdd, scatterAddAlong } from "./indexing.js";
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from "./conv.js";
 import {
@@ -17,6 +19,7 @@ export const jsBackend: Backend = {
   fill, copy, unary, scalar, binary, where,
   reduce, argReduce, softmax, sort,
   gemm, dgemm,
+  nearestCenters, elkanAssign, pairwiseDistances, mstSingleLinkage, nnChainLinkage,
   gather, scatterAdd, gatherAlong, scatterAddAlong,
   conv2d, conv2dBackwardInput, conv2dBackwardWeight,
   maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward, adaptiveAvgPool2d, adaptiveAvgPool2dBackward,

@@ -19,6 +19,14 @@ export interface NativeAddon {
     aOffset: number, lda: number, bOffset: number, ldb: number, cOffset: number, ldc: number, alpha: number, beta: number,
     upper: boolean,
   ): void;
+  nearestCenters(x: Float64Array, n: number, d: number, centers: Float64Array, k: number, labels: Int32Array, minDistances: Float64Array | null): void;
+  elkanAssign(
+    x: Float64Array, n: number, d: number, centers: Float64Array, k: number, half: Float64Array, nextCenter: Float64Array,
+    drift: Float64Array, labels: Int32Array, upper: Float64Array, lower: Float64Array, first: boolean,
+  ): void;
+  pairwiseDistances(x: Float64Array, n: number, d: number, rowPart: Float64Array, colPart: Float64Array, out: Float64Array): void;
+  mstSingleLinkage(x: Float64Array, n: number, d: number, merges: Float64Array): void;
+  nnChainLinkage(D: Float64Array, n: number, rowPart: Float64Array, colPart: Float64Array, method: number, merges: Float64Array): void;
   conv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, geometry: Float64Array, activation?: number): void;
   conv2dBackwardInput(gradOut: Float32Array, w: Float32Array, gradIn: Float32Array, geometry: Float64Array): void;
   conv2dBackwardWeight(gradOut: Float32Array, x: Float32Array, gradWeight: Float32Array, geometry: Float64Array): void;

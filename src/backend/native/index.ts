@@ -133,6 +133,23 @@ function createNativeBackend(addon: NativeAddon): Backend {
       );
     },
 
+    nearestCenters(x, n, d, centers, k, labels, minDistances) {
+      if (n * k * d < MIN_GEMM_WORK) return js.nearestCenters(x, n, d, centers, k, labels, minDistances);
+      addon.nearestCenters(x, n, d, centers, k, labels, minDistances);
+    },
+    elkanAssign(x, n, d, centers, k, half, nextCenter, drift, labels, upper, lower, first) {
+      addon.elkanAssign(x, n, d, centers, k, half, nextCenter, drift, labels, upper, lower, first);
+    },
+    pairwiseDistances(x, n, d, rowPart, colPart, out) {
+      addon.pairwiseDistances(x, n, d, rowPart, colPart, out);
+    },
+    mstSingleLinkage(x, n, d, merges) {
+      addon.mstSingleLinkage(x, n, d, merges);
+    },
+    nnChainLinkage(D, n, rowPart, colPart, method, merges) {
+      addon.nnChainLinkage(D, n, rowPart, colPart, method, merges);
+    },
+
     conv2d(x, w, bias, out, g, activation = "none") {
       if (!isF32(x) || !isF32(w) || !isF32(out) || (bias !== null && !isF32(bias))) return js.conv2d(x, w, bias, out, g, activation);
       addon.conv2d(x, w, bias, out, convGeometry(g), ACTIVATION_CODES[activation]);

@@ -6,7 +6,7 @@ import type { DistanceLayout } from "./layout.js";
 import { condensedLayout, tiledLayout } from "./layout.js";
 import type { LinkageMethod } from "./methods.js";
 import { LINKAGE_METHODS } from "./methods.js";
-import { computedDistances, mstSingleLinkage, storedDistances } from "./mst.js";
+import { mstSingleLinkage, observationsSingleLinkage, storedDistances } from "./mst.js";
 import { nnChain } from "./nn-chain.js";
 import { genericLinkage } from "./generic.js";
 
@@ -46,7 +46,7 @@ export function pdist(X: MatrixLike): Float64Array {
  * distances as its MST needs them (O(n) memory); the others work on the stored distances.
  */
 export function linkageOfObservations(m: Matrix, method: LinkageMethod): Float64Array {
-  if (method === "single") return mstSingleLinkage(m.rows, computedDistances(m));
+  if (method === "single") return observationsSingleLinkage(m);
   const layout = tiledLayout(m.rows);
   return linkageOfDistances(pairwiseDistances(m, layout), layout, method);
 }
