@@ -39,9 +39,15 @@ export function toMatrix(x: MatrixLike, op: string, name = "input"): Matrix {
       for (let j = 0; j < cols; j++) data[i * cols + j] = row[j];
     }
   }
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) {
-      throw new RangeError(`${op}: ${name} contains ${data[i]} at row ${Math.floor(i / cols)}, column ${i % cols}`);
+  // x * 0 is NaN exactly for NaN and +-Infinity: one multiply-add per value, and the element is only
+  // searched for when there is one (a per-element Number.isFinite call costs several times more).
+  let probe = 0;
+  for (let i = 0; i < data.length; i++) probe += data[i] * 0;
+  if (probe !== 0) {
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isFinite(data[i])) {
+        throw new RangeError(`${op}: ${name} contains ${data[i]} at row ${Math.floor(i / cols)}, column ${i % cols}`);
+      }
     }
   }
   return { rows, cols, data };
