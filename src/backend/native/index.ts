@@ -11,6 +11,7 @@ export type { NativeAddon } from "./addon.js";
  */
 const MIN_ELEMENTS = 2048;
 const MIN_GEMM_WORK = 4096;
+const MIN_DGEMM_WORK = 512;
 
 function isF32(x: TypedArray | null): x is Float32Array {
   return x instanceof Float32Array;
@@ -126,7 +127,8 @@ function createNativeBackend(addon: NativeAddon): Backend {
     },
 
     dgemm(a, b, c, p) {
-      if (p.m * p.n * p.k < MIN_GEMM_WORK) return js.dgemm(a, b, c, p);
+      // A native call costs about a microsecond, which the JS kernel spends on ~300 multiply-adds.
+      if (p.m * p.n * p.k < MIN_DGEMM_WORK) return js.dgemm(a, b, c, p);
       addon.dgemm(
         a, b, c, p.m, p.n, p.k, p.transA, p.transB, p.aOffset, p.lda, p.bOffset, p.ldb, p.cOffset, p.ldc, p.alpha, p.beta,
         p.upper,
