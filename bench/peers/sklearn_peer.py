@@ -10,10 +10,7 @@ The inputs are raw float64 files that the harness wrote from the same arrays the
 use. BLAS and OpenMP are held to LANTERN_BENCH_THREADS threads (threadpoolctl as well as the
 environment, since scikit-learn's k-means sizes its OpenMP pool itself).
 """
-import json
 import os
-import sys
-import time
 
 import numpy as np
 import scipy
@@ -21,6 +18,8 @@ import sklearn
 from scipy.cluster.hierarchy import linkage
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
+
+from peer_server import serve
 
 THREADS = int(os.environ.get("LANTERN_BENCH_THREADS", "1"))
 
@@ -84,31 +83,7 @@ def info():
 
 
 def main():
-    handles = {}
-    for line in sys.stdin:
-        request = json.loads(line)
-        try:
-            cmd = request["cmd"]
-            if cmd == "info":
-                reply = info()
-            elif cmd == "setup":
-                handles[request["handle"]] = setup(request["workload"], request["params"], request.get("inputs", {}))
-                reply = {}
-            elif cmd == "run":
-                fn = handles[request["handle"]]
-                start = time.perf_counter()
-                for _ in range(request["n"]):
-                    fn()
-                reply = {"seconds": time.perf_counter() - start}
-            elif cmd == "drop":
-                handles.pop(request["handle"], None)
-                reply = {}
-            else:
-                raise ValueError(f"unknown command {cmd}")
-        except Exception as error:  # reported to the harness as this peer's error for the workload
-            reply = {"error": f"{type(error).__name__}: {error}"}
-        sys.stdout.write(json.dumps(reply) + "\n")
-        sys.stdout.flush()
+    serve(info, lambda r: setup(r["workload"], r["params"], r.get("inputs", {})))
 
 
 if __name__ == "__main__":

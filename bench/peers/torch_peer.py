@@ -10,15 +10,13 @@ Run it with OPENBLAS_CORETYPE=SkylakeX: Debian's OpenBLAS 0.3.21 reads this CPU 
 runs its SSE3 kernel, about 4.6x below the AVX-512 one.
 """
 import gzip
-import json
 import os
-import sys
-import time
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+from peer_server import serve
 from models import lenet5, resnet18, mobilenet_v2, TransformerBlock
 
 THREADS = int(os.environ.get("LANTERN_BENCH_THREADS", "1"))
@@ -176,31 +174,7 @@ def info():
 
 
 def main():
-    handles = {}
-    for line in sys.stdin:
-        request = json.loads(line)
-        try:
-            cmd = request["cmd"]
-            if cmd == "info":
-                reply = info()
-            elif cmd == "setup":
-                handles[request["handle"]] = setup(request["impl"], request["workload"], request["params"])
-                reply = {}
-            elif cmd == "run":
-                fn = handles[request["handle"]]
-                start = time.perf_counter()
-                for _ in range(request["n"]):
-                    fn()
-                reply = {"seconds": time.perf_counter() - start}
-            elif cmd == "drop":
-                handles.pop(request["handle"], None)
-                reply = {}
-            else:
-                raise ValueError(f"unknown command {cmd}")
-        except Exception as error:  # reported to the harness as this peer's error for the workload
-            reply = {"error": f"{type(error).__name__}: {error}"}
-        sys.stdout.write(json.dumps(reply) + "\n")
-        sys.stdout.flush()
+    serve(info, lambda r: setup(r["impl"], r["workload"], r["params"]))
 
 
 if __name__ == "__main__":
