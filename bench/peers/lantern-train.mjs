@@ -3,11 +3,8 @@
 // buildOptimizer make the CLI's LeNet-5 and default optimizer, a DataLoader prepares shuffled batches
 // (in worker threads when asked, as `--workers` does), and lt.train.trainEpoch takes the steps:
 // forward, loss, backward, optimizer step, loss and accuracy bookkeeping.
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { lanternInfo, loadLantern } from "./lantern-entry.mjs";
 import { mnistMissing } from "./mnist-idx.mjs";
-
-const ENTRY = new URL("../../dist/src/index.js", import.meta.url);
 
 let lt = null;
 let open = null;
@@ -52,9 +49,8 @@ export const lanternTrainPeer = {
   id: "lantern",
   label: "Lantern",
   async start({ threads }) {
-    if (!existsSync(fileURLToPath(ENTRY))) throw new Error("dist/src/index.js missing: run `npm run build` first");
-    lt = await import(ENTRY.href);
-    return `Lantern ${lt.backend()} backend, LANTERN_NUM_THREADS=${process.env.LANTERN_NUM_THREADS ?? threads}`;
+    lt = await loadLantern();
+    return lanternInfo(lt, threads);
   },
   backend: () => lt?.backend(),
   async setup(workload) {

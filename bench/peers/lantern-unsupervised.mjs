@@ -1,11 +1,8 @@
 // Lantern's side of the unsupervised suite, through its public API from the built package (dist/),
 // exactly as a user calls it: lt.cluster, lt.decomposition, lt.linalg and lt.assoc. Inputs are the
 // suite's shared arrays, wrapped as float64 tensors outside the timed runs.
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { lanternInfo, loadLantern } from "./lantern-entry.mjs";
 import { baskets, missingBaskets, workloadMatrices } from "../unsupervised/data.mjs";
-
-const ENTRY = new URL("../../dist/src/index.js", import.meta.url);
 
 let lt = null;
 
@@ -48,9 +45,8 @@ export const lanternUnsupervisedPeer = {
   id: "lantern",
   label: "Lantern",
   async start({ threads }) {
-    if (!existsSync(fileURLToPath(ENTRY))) throw new Error("dist/src/index.js missing: run `npm run build` first");
-    lt = await import(ENTRY.href);
-    return `Lantern ${lt.backend()} backend, LANTERN_NUM_THREADS=${process.env.LANTERN_NUM_THREADS ?? threads}`;
+    lt = await loadLantern();
+    return lanternInfo(lt, threads);
   },
   backend: () => lt?.backend(),
   async setup(workload) {

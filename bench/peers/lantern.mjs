@@ -1,10 +1,7 @@
 // Lantern through its public API, from the built package (dist/), exactly as a user calls it. A
 // workload whose API this build lacks (a model the zoo has not got yet) reports so, and lights up by
 // itself once the build has it.
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-
-const ENTRY = new URL("../../dist/src/index.js", import.meta.url);
+import { lanternInfo, loadLantern } from "./lantern-entry.mjs";
 
 let lt = null;
 
@@ -91,10 +88,9 @@ export const lanternPeer = {
   id: "lantern",
   label: "Lantern",
   async start({ threads }) {
-    if (!existsSync(fileURLToPath(ENTRY))) throw new Error("dist/src/index.js missing: run `npm run build` first");
-    lt = await import(ENTRY.href);
+    lt = await loadLantern();
     lt.manualSeed(0);
-    return `Lantern ${lt.backend()} backend, LANTERN_NUM_THREADS=${process.env.LANTERN_NUM_THREADS ?? threads}`;
+    return lanternInfo(lt, threads);
   },
   backend: () => lt?.backend(),
   async setup(workload) {
