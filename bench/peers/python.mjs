@@ -28,34 +28,52 @@ export function pythonEnvironment(threads) {
   return env;
 }
 
-let server = null;
-
-/** Starts torch_peer.py once for both peers; rejects with the interpreter's own complaint if it cannot import torch. */
-function start(threads) {
-  server ??= new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, ["torch_peer.py"], { cwd: PEERS_DIR, env: pythonEnvironment(threads), stdio: ["pipe", "pipe", "pipe"] });
+/**
+ * Starts a Python peer script speaking peer_server.py's line protocol and resolves to {child, call,
+ * info} once it has answered "info"; rejects with the interpreter's own last complaint (plus
+ * `installHint` when it names one of `modules`) if it cannot start. The child is referenced only
+ * while a request is pending, so the benchmark's process can exit when it is done (Python then reads
+ * the end of its stdin and quits).
+ */
+export function startPythonServer(script, threads, modules, installHint) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(PYTHON, [script], { cwd: PEERS_DIR, env: pythonEnvironment(threads), stdio: ["pipe", "pipe", "pipe"] });
     let stderr = "";
     let exited = null;
     const pending = [];
+    const hold = (on) => {
+      for (const handle of [child, child.stdin, child.stdout, child.stderr]) on ? handle.ref() : handle.unref();
+    };
     child.stderr.on("data", (chunk) => (stderr = (stderr + chunk).slice(-4000)));
     child.on("error", (error) => reject(new Error(`cannot start ${PYTHON}: ${error.message}`)));
     // A write after Python died fails with EPIPE; the exit handler below reports why it died.
     child.stdin.on("error", () => undefined);
     child.on("exit", (code, signal) => {
       const last = stderr.trim().split("\n").pop() ?? "";
-      exited = new Error(`${PYTHON} exited (${code ?? signal}): ${last}${/torch|numpy/.test(last) ? " (apt-get install python3-torch python3-numpy)" : ""}`);
+      exited = new Error(`${PYTHON} exited (${code ?? signal}): ${last}${modules.test(last) ? ` (${installHint})` : ""}`);
       for (const p of pending.splice(0)) p.reject(exited);
       reject(exited);
     });
-    createInterface({ input: child.stdout }).on("line", (line) => pending.shift()?.resolve(JSON.parse(line)));
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      pending.shift()?.resolve(JSON.parse(line));
+      if (pending.length === 0) hold(false);
+    });
     const call = (request) =>
       new Promise((res, rej) => {
         if (exited) return rej(exited);
         pending.push({ resolve: res, reject: rej });
+        hold(true);
         child.stdin.write(`${JSON.stringify(request)}\n`);
       });
     call({ cmd: "info" }).then((info) => resolve({ child, call, info }), reject);
   });
+}
+
+let server = null;
+
+/** Starts torch_peer.py once for both peers. */
+function start(threads) {
+  server ??= startPythonServer("torch_peer.py", threads, /torch|numpy/, "apt-get install python3-torch python3-numpy");
   return server;
 }
 
