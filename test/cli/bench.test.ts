@@ -58,3 +58,14 @@ test("bench: a row may show the time of several iterations, in seconds", async (
   assert.equal(formatValue({ metric: "s", iterationsPerValue: 938 }, 0.01), "9.4");
   assert.equal(formatValue({ metric: "ms" }, 0.0125), "12.5");
 });
+
+test("bench --only runs the named rows alone and refuses an unknown id", () => {
+  const run = lantern(["bench", "core", "--only", "sgemm-256", "--quick", "--peers", "lantern", "--json"]);
+  assert.equal(run.code, 0, run.stderr);
+  const doc = JSON.parse(run.stdout);
+  assert.deepEqual(doc.workloads.map((w: { id: string }) => w.id), ["sgemm-256"]);
+  assert.ok(doc.workloads[0].results.lantern.seconds > 0);
+  const unknown = lantern(["bench", "core", "--only", "sgemm-256,nosuch", "--peers", "lantern"]);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /--only: unknown workload "nosuch" \(expected some of sgemm-256, /);
+});
