@@ -20,6 +20,7 @@
         "native/src/dgemm.cc",
         "native/src/dgemm_avx2.cc",
         "native/src/dgemm_avx512.cc",
+        "native/src/lu.cc",
         "native/src/elementwise.cc",
         "native/src/gemm.cc",
         "native/src/gemm_bias.cc",

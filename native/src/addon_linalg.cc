@@ -6,6 +6,7 @@
 
 #include "arguments.h"
 #include "dgemm.h"
+#include "lu.h"
 
 namespace lantern {
 namespace {
@@ -53,10 +54,21 @@ Napi::Value Dgemm(const Info& info) {
   return info.Env().Undefined();
 }
 
+// luNormalize(y, rows, k): y a Float64Array of rows x k (rows >= k), overwritten with P L.
+Napi::Value LuNormalize(const Info& info) {
+  Arguments args(info);
+  long rows = args.integer(1), k = args.integer(2);
+  if (!args.failed() && (k < 0 || rows < k)) args.fail_range("luNormalize: need rows >= k >= 0");
+  double* y = matrix(args, info, 0, "Y", 0, rows, k, k);
+  if (!args.failed() && rows > 0 && k > 0) lu_normalize(y, rows, k);
+  return info.Env().Undefined();
+}
+
 }  // namespace
 
 void register_linalg(Napi::Env env, Napi::Object exports) {
   exports.Set("dgemm", Napi::Function::New(env, Dgemm));
+  exports.Set("luNormalize", Napi::Function::New(env, LuNormalize));
 }
 
 }  // namespace lantern

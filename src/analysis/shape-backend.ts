@@ -12,7 +12,7 @@ const skip = (): void => {};
 export const shapeOnlyBackend: Backend = {
   name: "shape-only",
   fill: skip, copy: skip, unary: skip, scalar: skip, binary: skip, where: skip,
-  reduce: skip, argReduce: skip, softmax: skip, sort: skip, gemm: skip, dgemm: skip,
+  reduce: skip, argReduce: skip, softmax: skip, sort: skip, gemm: skip, dgemm: skip, luNormalize: skip,
   nearestCenters: skip, elkanAssign: skip, pairwiseDistances: skip, mstSingleLinkage: skip, nnChainLinkage: skip,
   gather: skip, scatterAdd: skip, gatherAlong: skip, scatterAddAlong: skip,
   conv2d: skip, conv2dBackwardInput: skip, conv2dBackwardWeight: skip,

@@ -153,6 +153,8 @@ export interface Backend {
 
   gemm(a: TypedArray, b: TypedArray, out: TypedArray, p: GemmParams): void;
   dgemm(a: Float64Array, b: Float64Array, c: Float64Array, p: DgemmParams): void;
+  /** Row-major rows x k y (rows >= k) replaced by P L of its partially pivoted LU (randomized SVD's normaliser). */
+  luNormalize(y: Float64Array, rows: number, k: number): void;
 
   /**
    * The k-means assignment step: for each row of x [n, d] the index of the nearest row of centers

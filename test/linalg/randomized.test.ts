@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import { capturedEnergy, lowRankApproximation, randomizedSvd, svd } from "../../src/linalg/index.js";
 import { Tensor } from "../../src/tensor/tensor.js";
 import { luNormalize } from "../../src/linalg/randomized.js";
+import { jsBackend } from "../../src/backend/js/index.js";
+import { nativeAddon, nativeBackend } from "../../src/backend/native/index.js";
 import { matmul, maxAbs, maxAbsDiff, orthogonalityError, randomMatrix, transpose, withSingularValues } from "./helpers.js";
 
 function noisyLowRank(m: number, n: number, seed: number): Tensor {
@@ -94,4 +96,18 @@ test("luNormalize: P L from partial pivoting spans the columns of Y (Y = P L U)"
     }
     assert.ok(maxAbsDiff(matmul(pl, u, rows, k, k), y) <= 1e-12, `${rows}x${k}: P L U = Y`);
   }
+});
+
+test("luNormalize: the native core's factorisation equals the reference on tall blocks (several panels, a zero column)", { skip: nativeBackend ? false : "native core not built" }, () => {
+  for (const [rows, k, seed] of [[3000, 26, 1], [701, 13, 2], [2048, 4, 3]] as [number, number, number][]) {
+    const y = randomMatrix(rows, k, seed).toArray() as Float64Array;
+    if (k === 13) for (let i = 0; i < rows; i++) y[i * k + 5] = 0;
+    const expected = y.slice();
+    jsBackend.luNormalize(expected, rows, k);
+    const actual = y.slice();
+    nativeBackend!.luNormalize(actual, rows, k);
+    assert.ok(maxAbsDiff(actual, expected) <= 1e-12, `${rows}x${k}: native P L differs from the reference by ${maxAbsDiff(actual, expected)}`);
+  }
+  assert.throws(() => nativeAddon!.luNormalize(new Float64Array(6), 2, 3), /need rows >= k/);
+  assert.throws(() => nativeAddon!.luNormalize(new Float64Array(5), 3, 2), /needs 3 x 2 elements/);
 });

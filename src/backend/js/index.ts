@@ -3,6 +3,7 @@ import { binary, copy, fill, scalar, unary, where } from "./elementwise.js";
 import { argReduce, reduce, softmax, sort } from "./reduce.js";
 import { gemm } from "./gemm.js";
 import { dgemm } from "./dgemm.js";
+import { luNormalize } from "./lu.js";
 import { elkanAssign, nearestCenters } from "./kmeans.js";
 import { mstSingleLinkage, nnChainLinkage, pairwiseDistances } from "./linkage.js";
 import { gather, gatherAlong, scatterAdd, scatterAddAlong } from "./indexing.js";
@@ -18,7 +19,7 @@ export const jsBackend: Backend = {
   name: "js",
   fill, copy, unary, scalar, binary, where,
   reduce, argReduce, softmax, sort,
-  gemm, dgemm,
+  gemm, dgemm, luNormalize,
   nearestCenters, elkanAssign, pairwiseDistances, mstSingleLinkage, nnChainLinkage,
   gather, scatterAdd, gatherAlong, scatterAddAlong,
   conv2d, conv2dBackwardInput, conv2dBackwardWeight,

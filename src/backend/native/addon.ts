@@ -14,6 +14,7 @@ export interface NativeAddon {
     transA: boolean, transB: boolean, aOffset: number, bOffset: number, aBatchStride: number, bBatchStride: number,
     alpha: number, beta: number,
   ): void;
+  luNormalize(y: Float64Array, rows: number, k: number): void;
   dgemm(
     a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number, transA: boolean, transB: boolean,
     aOffset: number, lda: number, bOffset: number, ldb: number, cOffset: number, ldc: number, alpha: number, beta: number,

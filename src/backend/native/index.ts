@@ -126,6 +126,11 @@ function createNativeBackend(addon: NativeAddon): Backend {
       );
     },
 
+    luNormalize(y, rows, k) {
+      if (rows * k < MIN_ELEMENTS) return js.luNormalize(y, rows, k);
+      addon.luNormalize(y, rows, k);
+    },
+
     dgemm(a, b, c, p) {
       // A native call costs about a microsecond, which the JS kernel spends on ~300 multiply-adds.
       if (p.m * p.n * p.k < MIN_DGEMM_WORK) return js.dgemm(a, b, c, p);
