@@ -109,5 +109,5 @@ test("luNormalize: the native core's factorisation equals the reference on tall 
     assert.ok(maxAbsDiff(actual, expected) <= 1e-12, `${rows}x${k}: native P L differs from the reference by ${maxAbsDiff(actual, expected)}`);
   }
   assert.throws(() => nativeAddon!.luNormalize(new Float64Array(6), 2, 3), /need rows >= k/);
-  assert.throws(() => nativeAddon!.luNormalize(new Float64Array(5), 3, 2), /needs 3 x 2 elements/);
+  assert.throws(() => nativeAddon!.luNormalize(new Float64Array(5), 3, 2), /luNormalize: Y needs 3 x 2 elements/);
 });
