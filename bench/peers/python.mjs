@@ -77,12 +77,15 @@ function start(threads) {
   return server;
 }
 
-async function request(message) {
-  const { call } = await server;
+/** Sends one request to a started Python server; a reply carrying `error` becomes a thrown Error. */
+export async function ask(started, message) {
+  const { call } = await started;
   const reply = await call(message);
   if (reply.error) throw new Error(reply.error);
   return reply;
 }
+
+const request = (message) => ask(server, message);
 
 let handles = 0;
 

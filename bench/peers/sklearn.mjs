@@ -2,7 +2,7 @@
 // unsupervised suite, through ONE persistent sklearn_peer.py process: the harness sends a JSON line
 // per command and Python times the iterations itself, so neither start-up nor IPC is measured. The
 // inputs travel as raw float64 files written from the arrays the JavaScript peers use.
-import { startPythonServer } from "./python.mjs";
+import { ask, startPythonServer } from "./python.mjs";
 import { workloadFiles } from "../unsupervised/data.mjs";
 
 let server = null;
@@ -13,12 +13,7 @@ function start(threads) {
   return server;
 }
 
-async function request(message) {
-  const { call } = await server;
-  const reply = await call(message);
-  if (reply.error) throw new Error(reply.error);
-  return reply;
-}
+const request = (message) => ask(server, message);
 
 let handles = 0;
 let current = null;
