@@ -83,7 +83,8 @@ double input_size(const ConvGeometry& g) { return static_cast<double>(g.batch) *
 double output_size(const ConvGeometry& g) { return static_cast<double>(g.batch) * g.out_channels * g.out_plane(); }
 double weight_size(const ConvGeometry& g) { return static_cast<double>(g.out_channels) * g.patch(); }
 
-// conv2d(x, w, bias | null, out, geometry)
+// conv2d(x, w, bias | null, out, geometry, activation?, prepared?): prepared is a Float32Array
+// from conv2dPrepare, used when it was made for this geometry.
 Napi::Value Conv2d(const Info& info) {
   Arguments args(info);
   ConvGeometry g;
@@ -98,8 +99,26 @@ Napi::Value Conv2d(const Info& info) {
     Napi::RangeError::New(info.Env(), "conv2d: activation code must be 0, 1 or 2").ThrowAsJavaScriptException();
     return info.Env().Undefined();
   }
-  if (!args.failed()) conv2d(x, w, bias, out, g, static_cast<Activation>(activation));
+  const float* prepared = info.Length() > 6 ? args.floats(6, 0, true) : nullptr;
+  const size_t prepared_size = prepared ? args.length(6) : 0;
+  if (!args.failed()) conv2d(x, w, bias, out, g, static_cast<Activation>(activation), prepared, prepared_size);
   return info.Env().Undefined();
+}
+
+// conv2dPrepare(w, bias | null, geometry): the weights packed ahead for conv2d on this geometry, or
+// null when its path has nothing to prepare.
+Napi::Value Conv2dPrepare(const Info& info) {
+  Arguments args(info);
+  ConvGeometry g;
+  if (!read_conv(args, 2, &g)) return info.Env().Undefined();
+  const float* w = args.floats(0, weight_size(g));
+  const float* bias = args.floats(1, static_cast<double>(g.out_channels), true);
+  if (args.failed()) return info.Env().Undefined();
+  const size_t size = conv2d_prepared_size(g, bias != nullptr);
+  if (size == 0) return info.Env().Null();
+  Napi::Float32Array prepared = Napi::Float32Array::New(info.Env(), size);
+  conv2d_prepare(w, bias, g, prepared.Data());
+  return prepared;
 }
 
 // conv2dBackwardInput(gradOut, w, gradIn, geometry)
@@ -266,6 +285,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   tune_allocator();
   exports.Set("gemm", Napi::Function::New(env, Gemm));
   exports.Set("conv2d", Napi::Function::New(env, Conv2d));
+  exports.Set("conv2dPrepare", Napi::Function::New(env, Conv2dPrepare));
   exports.Set("conv2dBackwardInput", Napi::Function::New(env, Conv2dBackwardInput));
   exports.Set("conv2dBackwardWeight", Napi::Function::New(env, Conv2dBackwardWeight));
   exports.Set("maxPool2d", Napi::Function::New(env, MaxPool2d));

@@ -127,17 +127,6 @@ class BatchedIm2colRows final : public SourceB {
   const ConvGeometry& g_;
 };
 
-// Runs unit(u, parallel_inside) for u in [0, units): across the pool when there are enough units
-// to go round, otherwise one after another with each unit free to use the pool itself.
-template <typename Unit>
-void for_each_unit(long units, Unit unit) {
-  if (units >= num_threads()) {
-    parallel_for(units, [&](long u) { unit(u, false); });
-  } else {
-    for (long u = 0; u < units; ++u) unit(u, true);
-  }
-}
-
 // Adds the patch gradients of channels [c0, c1) of one image group back onto the image.
 void col2im(const float* col, const ConvGeometry& g, long c0, long c1, float* image) {
   const long spatial = g.out_plane();
@@ -186,83 +175,6 @@ void backward_input_as_convolution(const float* grad_out, const float* w, float*
   conv2d(grad_out, flipped, nullptr, grad_in, t);
 }
 
-// Strided convolution with a large kernel (ResNet's 7x7 stride-2 stem) by polyphase
-// decomposition: with s the stride, output (oh, ow) reads padded pixel (oh*s + kh, ow*s + kw),
-// which is pixel (oh + kh/s, ow + kw/s) of phase (kh%s, kw%s) of the padded image. Stacking the s*s
-// phases as channels turns the layer into a unit-stride convolution with ceil(k/s)-wide kernels,
-// whose im2col rows are contiguous runs for the padded GEMM, instead of the strided gathers the
-// im2col packing does. Zero taps pad each phase's kernel to the same size: worth it while they add
-// little work (64 taps for 49 at 7x7 stride 2; 3x3 stride 2 would nearly double its work).
-bool polyphase_suits(const ConvGeometry& g) {
-  const long s = g.stride_h;
-  if (s < 2 || g.stride_w != s || g.dilation_h != 1 || g.dilation_w != 1 || g.groups != 1) return false;
-  const long kh = (g.kernel_height + s - 1) / s, kw = (g.kernel_width + s - 1) / s;
-  return static_cast<double>(kh * kw * s * s) <= 1.35 * static_cast<double>(g.kernel_height * g.kernel_width);
-}
-
-void polyphase_conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g,
-                      Activation activation) {
-  const long s = g.stride_h, C = g.in_channels, O = g.out_channels;
-  const long kh2 = (g.kernel_height + s - 1) / s, kw2 = (g.kernel_width + s - 1) / s;
-  ConvGeometry p = g;
-  p.batch = 1;
-  p.in_channels = C * s * s;
-  p.in_height = g.out_height + kh2 - 1;
-  p.in_width = g.out_width + kw2 - 1;
-  p.kernel_height = kh2;
-  p.kernel_width = kw2;
-  p.stride_h = p.stride_w = 1;
-  p.pad_top = p.pad_left = 0;
-  // Phase kernel: w'[o][(c, ph, pw)][i][j] = w[o][c][i*s + ph][j*s + pw], zero past the kernel.
-  const long taps2 = kh2 * kw2, patch2 = p.in_channels * taps2;
-  float* w2 = scratch(ScratchSlot::Weights, static_cast<size_t>(O * patch2));
-  for (long o = 0; o < O; ++o) {
-    for (long c = 0; c < C; ++c) {
-      for (long ph = 0; ph < s; ++ph) {
-        for (long pw = 0; pw < s; ++pw) {
-          float* dst = w2 + o * patch2 + ((c * s + ph) * s + pw) * taps2;
-          for (long i = 0; i < kh2; ++i) {
-            for (long j = 0; j < kw2; ++j) {
-              long r = i * s + ph, q = j * s + pw;
-              dst[i * kw2 + j] = r < g.kernel_height && q < g.kernel_width
-                                     ? w[((o * C + c) * g.kernel_height + r) * g.kernel_width + q]
-                                     : 0.0f;
-            }
-          }
-        }
-      }
-    }
-  }
-  const long phase_plane = p.in_height * p.in_width;
-  for_each_unit(g.batch, [&](long n, bool parallel) {
-    const float* image = x + n * C * g.in_plane();
-    float* phases = scratch(ScratchSlot::Columns, static_cast<size_t>(p.in_channels * phase_plane));
-    for (long c = 0; c < C; ++c) {
-      for (long ph = 0; ph < s; ++ph) {
-        for (long pw = 0; pw < s; ++pw) {
-          float* dst = phases + ((c * s + ph) * s + pw) * phase_plane;
-          for (long i = 0; i < p.in_height; ++i) {
-            long ih = i * s + ph - g.pad_top;
-            float* row = dst + i * p.in_width;
-            if (ih < 0 || ih >= g.in_height) {
-              std::fill(row, row + p.in_width, 0.0f);
-              continue;
-            }
-            const float* src = image + (c * g.in_height + ih) * g.in_width;
-            for (long j = 0; j < p.in_width; ++j) {
-              long iw = j * s + pw - g.pad_left;
-              row[j] = iw >= 0 && iw < g.in_width ? src[iw] : 0.0f;
-            }
-          }
-        }
-      }
-    }
-    float* y = out + n * O * g.out_plane();
-    padded_conv2d(phases, w2, bias, y, p, parallel);
-    activate(y, O * g.out_plane(), activation);
-  });
-}
-
 }  // namespace
 
 void im2col_row(const float* image, const ConvGeometry& g, long patch_index, long begin, long end, float* out) {
@@ -286,33 +198,65 @@ void activate(float* data, long n, Activation activation) {
   for (long i = 0; i < n; ++i) data[i] = std::min(std::max(data[i], 0.0f), high);
 }
 
-void conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g, Activation activation) {
-  if (g.depthwise()) {
+ConvPath conv_path(const ConvGeometry& g) {
+  if (g.depthwise()) return ConvPath::Depthwise;
+  if (winograd_suits(g)) return ConvPath::Winograd;
+  if (polyphase_suits(g)) return ConvPath::Polyphase;
+  if (g.unit_stride() && !g.pointwise()) return ConvPath::Padded;
+  return ConvPath::Im2col;
+}
+
+namespace {
+
+// The micro-kernel of one group's im2col product, and its A operand (weights, then the bias column).
+const MicroKernel& im2col_kernel(const ConvGeometry& g) { return micro_kernel_for(g.group_out(), g.out_plane()); }
+
+}  // namespace
+
+long im2col_prepared_size(const ConvGeometry& g, bool has_bias) {
+  return g.groups * PrepackedA::size(g.group_out(), g.patch() + (has_bias ? 1 : 0), im2col_kernel(g).mr);
+}
+
+void im2col_prepare(const float* w, const float* bias, const ConvGeometry& g, float* dst) {
+  const MicroKernel& mk = im2col_kernel(g);
+  const long og = g.group_out(), patch = g.patch(), k = bias ? patch + 1 : patch;
+  const long per_group = PrepackedA::size(og, k, mk.mr);
+  for (long gi = 0; gi < g.groups; ++gi) {
+    StridedMatrix weights(w + gi * og * patch, patch, 1);
+    BiasColumnA weights_bias(weights, patch, bias ? bias + gi * og : nullptr);
+    const SourceA& a = bias ? static_cast<const SourceA&>(weights_bias) : weights;
+    PrepackedA::prepack(a, og, k, mk.mr, k_block_size(mk, k), dst + gi * per_group);
+  }
+}
+
+void conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g, Activation activation,
+            const float* prepared, size_t prepared_size) {
+  const ConvPath path = conv_path(g);
+  const float* panels = prepared ? conv2d_prepared_panels(prepared, prepared_size, g, bias != nullptr) : nullptr;
+  if (path == ConvPath::Depthwise) {
     depthwise_conv2d(x, w, bias, out, g, activation);
     return;
   }
-  if (winograd_suits(g)) {
-    winograd_conv2d(x, w, bias, out, g);
-    if (activation != Activation::None) {
-      const long plane = g.out_plane();
-      parallel_range(g.batch * g.out_channels, std::max(1L, (1L << 16) / std::max(1L, plane)), [&](long begin, long end) {
-        activate(out + begin * plane, (end - begin) * plane, activation);
-      });
-    }
+  if (path == ConvPath::Winograd) {
+    winograd_conv2d(x, w, bias, out, g, panels, activation);
     return;
   }
-  if (polyphase_suits(g)) {
-    polyphase_conv2d(x, w, bias, out, g, activation);
+  if (path == ConvPath::Polyphase) {
+    polyphase_conv2d(x, w, bias, out, g, activation, panels);
     return;
   }
   const long og = g.group_out(), patch = g.patch(), spatial = g.out_plane();
+  const long k = bias ? patch + 1 : patch;
+  const MicroKernel& mk = im2col_kernel(g);
+  const long per_group =
+      (path == ConvPath::Padded ? padded_prepared_size(g) : im2col_prepared_size(g, bias != nullptr)) / g.groups;
   for_each_unit(g.batch * g.groups, [&](long u, bool parallel) {
     long n = u / g.groups, gi = u % g.groups;
     const float* image = x + (n * g.in_channels + gi * g.group_in()) * g.in_plane();
+    const float* group_panels = panels ? panels + gi * per_group : nullptr;
     float* c = out + (n * g.out_channels + gi * og) * spatial;
-    if (g.unit_stride() && !g.pointwise()) {
-      padded_conv2d(image, w + gi * og * patch, bias ? bias + gi * og : nullptr, c, g, parallel);
-      activate(c, og * spatial, activation);
+    if (path == ConvPath::Padded) {
+      padded_conv2d(image, w + gi * og * patch, bias ? bias + gi * og : nullptr, c, g, parallel, group_panels, activation);
       return;
     }
     StridedMatrix weights(w + gi * og * patch, patch, 1);
@@ -322,9 +266,10 @@ void conv2d(const float* x, const float* w, const float* bias, float* out, const
     // The bias rides along as one more k step rather than a second pass over the output.
     BiasColumnA weights_bias(weights, patch, bias ? bias + gi * og : nullptr);
     OnesRowB b_ones(b, patch, spatial);
-    const SourceA& a_used = bias ? static_cast<const SourceA&>(weights_bias) : weights;
+    const SourceA& a_plain = bias ? static_cast<const SourceA&>(weights_bias) : weights;
+    PrepackedA prepacked(a_plain, group_panels, og, k, mk.mr, k_block_size(mk, k));
+    const SourceA& a_used = group_panels ? static_cast<const SourceA&>(prepacked) : a_plain;
     const SourceB& b_used = bias ? static_cast<const SourceB&>(b_ones) : b;
-    const long k = bias ? patch + 1 : patch;
     const Epilogue clamp = epilogue_for(activation);
     const Epilogue* epilogue = activation == Activation::None ? nullptr : &clamp;
     if (parallel) gemm(a_used, b_used, og, spatial, k, c, spatial, 1.0f, 0.0f, epilogue);

@@ -4,6 +4,10 @@
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
+
+#include "gemm.h"
+#include "thread_pool.h"
 
 namespace lantern {
 
@@ -33,10 +37,44 @@ struct ConvGeometry {
 // that reads it back and allocates a second tensor.
 enum class Activation { None = 0, Relu = 1, Relu6 = 2 };
 
+// prepared (size floats) may hold weights rearranged ahead by conv2d_prepare: when it was made for
+// this geometry, bias and instruction set, the call skips packing the weights; otherwise it is
+// ignored. The caller keeps it in step with w and bias.
 void conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g,
-            Activation activation = Activation::None);
+            Activation activation = Activation::None, const float* prepared = nullptr, size_t prepared_size = 0);
+
+// Inference weights prepared once per geometry (conv_prepared.cc), as onnxruntime prepacks its
+// initialisers: the floats conv2d_prepare writes (0 when the geometry's path packs nothing, as
+// depthwise), and the preparation itself, tagged with what it was made for.
+size_t conv2d_prepared_size(const ConvGeometry& g, bool has_bias);
+void conv2d_prepare(const float* w, const float* bias, const ConvGeometry& g, float* dst);
+// The panels inside `prepared` when it was made for g, bias presence and the active instruction
+// set; null otherwise.
+const float* conv2d_prepared_panels(const float* prepared, size_t size, const ConvGeometry& g, bool has_bias);
+
+// The ways conv2d computes a geometry, in the order it tries them.
+enum class ConvPath { Depthwise = 1, Winograd, Polyphase, Padded, Im2col };
+ConvPath conv_path(const ConvGeometry& g);
+
+// The im2col GEMM path (strided and 1x1 convolutions), per group: A is the weights with the bias
+// as one more column when there is a bias (conv.cc).
+long im2col_prepared_size(const ConvGeometry& g, bool has_bias);
+void im2col_prepare(const float* w, const float* bias, const ConvGeometry& g, float* dst);
+
+// Runs unit(u, parallel_inside) for u in [0, units): across the pool when there are enough units
+// to go round, otherwise one after another with each unit free to use the pool itself.
+template <typename Unit>
+void for_each_unit(long units, Unit unit) {
+  if (units >= num_threads()) {
+    parallel_for(units, [&](long u) { unit(u, false); });
+  } else {
+    for (long u = 0; u < units; ++u) unit(u, true);
+  }
+}
 // Applies `activation` to n floats in place.
 void activate(float* data, long n, Activation activation);
+// The clamp of an activation, as the GEMM epilogue applies it.
+Epilogue epilogue_for(Activation activation);
 void conv2d_backward_input(const float* grad_out, const float* w, float* grad_in, const ConvGeometry& g);
 void conv2d_backward_weight(const float* grad_out, const float* x, float* grad_weight, const ConvGeometry& g);
 
@@ -58,9 +96,20 @@ PaddedShape padded_shape(const ConvGeometry& g);
 void pad_planes(const float* image, long channels, const ConvGeometry& g, const PaddedShape& p, float* dst);
 
 // One image group of a unit-stride convolution by way of a zero-padded copy: image, weights, bias
-// and out point at the group's first channel; parallel lets it use the pool.
+// and out point at the group's first channel; parallel lets it use the pool; panels, when not null,
+// are the group's weights as padded_prepare packed them.
 void padded_conv2d(const float* image, const float* weights, const float* bias, float* out, const ConvGeometry& g,
-                   bool parallel);
+                   bool parallel, const float* panels = nullptr, Activation activation = Activation::None);
+long padded_prepared_size(const ConvGeometry& g);
+void padded_prepare(const float* w, const ConvGeometry& g, float* dst);
+
+// Large strided kernels as unit-stride convolutions over the input's stride x stride phases
+// (conv_polyphase.cc).
+bool polyphase_suits(const ConvGeometry& g);
+void polyphase_conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g,
+                      Activation activation, const float* panels = nullptr);
+long polyphase_prepared_size(const ConvGeometry& g);
+void polyphase_prepare(const float* w, const ConvGeometry& g, float* dst);
 // The weight gradient of a unit-stride convolution (accumulated into grad_weight), as one GEMM per
 // group whose k runs over every wide position of every image (conv_weight_grad.cc).
 void padded_conv2d_backward_weight(const float* grad_out, const float* x, float* grad_weight, const ConvGeometry& g);
@@ -73,8 +122,12 @@ void dot_weight_grad(const float* wide, const float* padded, const ConvGeometry&
 
 // 3x3 unit-stride convolution by Winograd F(2x2, 3x3) (conv_winograd.cc), when the instruction
 // set has it and the image is large enough for the transforms to pay.
+// prepared, when not null, holds the transformed kernels as winograd_prepare packed them.
 bool winograd_suits(const ConvGeometry& g);
-void winograd_conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g);
+void winograd_conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g,
+                     const float* prepared = nullptr, Activation activation = Activation::None);
+long winograd_prepared_size(const ConvGeometry& g);
+void winograd_prepare(const float* w, const ConvGeometry& g, float* dst);
 
 // Rows [p0, p0 + kc) of a k dimension that runs over (image, position) pairs with `per_image`
 // positions each: calls visit(image, first position, count, offset into the block) once per image.

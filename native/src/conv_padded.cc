@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "conv.h"
+#include "cpu.h"
 #include "gemm.h"
 #include "scratch.h"
 
@@ -93,22 +94,62 @@ class PaddedImageRows final : public SourceB {
 
 }  // namespace
 
+namespace {
+
+// The micro-kernel the GEMM below picks for one group: prepared panels are packed for it.
+const MicroKernel& padded_kernel(const ConvGeometry& g) {
+  return micro_kernel_for(g.group_out(), g.out_height * padded_shape(g).width);
+}
+
+// dst = src + shift over one output row, clamped when there is an activation (NaN passes through).
+LANTERN_VECTORIZE void crop_row(const float* __restrict src, long n, float shift, const Epilogue* clamp, float* __restrict dst) {
+  if (!clamp) {
+    for (long i = 0; i < n; ++i) dst[i] = src[i] + shift;
+    return;
+  }
+  const float lo = clamp->lo, hi = clamp->hi;
+  for (long i = 0; i < n; ++i) {
+    float v = src[i] + shift;
+    v = v < lo ? lo : v;
+    dst[i] = v > hi ? hi : v;
+  }
+}
+
+}  // namespace
+
+long padded_prepared_size(const ConvGeometry& g) {
+  return g.groups * PrepackedA::size(g.group_out(), g.patch(), padded_kernel(g).mr);
+}
+
+void padded_prepare(const float* w, const ConvGeometry& g, float* dst) {
+  const MicroKernel& mk = padded_kernel(g);
+  const long og = g.group_out(), patch = g.patch(), per_group = PrepackedA::size(og, patch, mk.mr);
+  for (long gi = 0; gi < g.groups; ++gi) {
+    StridedMatrix a(w + gi * og * patch, patch, 1);
+    PrepackedA::prepack(a, og, patch, mk.mr, k_block_size(mk, patch), dst + gi * per_group);
+  }
+}
+
 void padded_conv2d(const float* image, const float* weights, const float* bias, float* out, const ConvGeometry& g,
-                   bool parallel) {
+                   bool parallel, const float* panels, Activation activation) {
   const PaddedShape p = padded_shape(g);
   const long og = g.group_out(), patch = g.patch(), wide_plane = g.out_height * p.width;
   const float* padded = pad_image(image, g.group_in(), g, p);
   float* wide = scratch(ScratchSlot::Wide, static_cast<size_t>(og * wide_plane));
-  StridedMatrix a(weights, patch, 1);
+  StridedMatrix weights_matrix(weights, patch, 1);
+  const MicroKernel& mk = padded_kernel(g);
+  PrepackedA prepacked(weights_matrix, panels, og, patch, mk.mr, k_block_size(mk, patch));
+  const SourceA& a = panels ? static_cast<const SourceA&>(prepacked) : weights_matrix;
   PaddedImageRows b(padded, g, p);
   if (parallel) gemm(a, b, og, wide_plane, patch, wide, wide_plane, 1.0f, 0.0f);
   else gemm_block(a, b, 0, 0, og, wide_plane, patch, wide, wide_plane, 1.0f, 0.0f);
+  // The wide rows are cut to the output width here, with the bias and the activation in the same pass.
+  const Epilogue clamp = epilogue_for(activation);
   for (long o = 0; o < og; ++o) {
     float shift = bias ? bias[o] : 0.0f;
     for (long oh = 0; oh < g.out_height; ++oh) {
-      const float* src = wide + o * wide_plane + oh * p.width;
-      float* dst = out + (o * g.out_height + oh) * g.out_width;
-      for (long ow = 0; ow < g.out_width; ++ow) dst[ow] = src[ow] + shift;
+      crop_row(wide + o * wide_plane + oh * p.width, g.out_width, shift, activation == Activation::None ? nullptr : &clamp,
+               out + (o * g.out_height + oh) * g.out_width);
     }
   }
 }

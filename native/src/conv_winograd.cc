@@ -176,7 +176,8 @@ LANTERN_TARGET_AVX512 void transform_input_run(const float* image, const ConvGeo
 // Output rows of up to 16 consecutive tiles of one tile row, for every output channel of one
 // image, from the products (m_xi[o][position] at m + (xi * O + o) * block + position), plus bias.
 LANTERN_TARGET_AVX512 void transform_output_run(const float* m, long block, long count, const float* bias,
-                                                const ConvGeometry& g, long ty, long tx, float* image) {
+                                                const ConvGeometry& g, long ty, long tx, const Epilogue* clamp,
+                                                float* image) {
   const __m512i low = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
   const __m512i high = _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
   const long O = g.out_channels, xi_stride = O * block;
@@ -184,6 +185,7 @@ LANTERN_TARGET_AVX512 void transform_output_run(const float* m, long block, long
   const long col = 2 * tx, columns = std::min(2 * count, g.out_width - col);
   const __mmask16 store_lo = lanes(0, columns), store_hi = lanes(0, columns - 16);
   const int rows = 2 * ty + 1 < g.out_height ? 2 : 1;
+  const __m512 floor = _mm512_set1_ps(clamp ? clamp->lo : 0.0f), ceiling = _mm512_set1_ps(clamp ? clamp->hi : 0.0f);
   for (long o = 0; o < O; ++o) {
     const float* src = m + o * block;
     __m512 v[kXi];
@@ -203,6 +205,10 @@ LANTERN_TARGET_AVX512 void transform_output_run(const float* m, long block, long
       if (i >= rows) break;
       __m512 y0 = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(s[i][0], s[i][1]), s[i][2]), b);
       __m512 y1 = _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(s[i][1], s[i][2]), s[i][3]), b);
+      if (clamp) {  // NaN passes through, as in PyTorch
+        y0 = _mm512_min_ps(ceiling, _mm512_max_ps(floor, y0));
+        y1 = _mm512_min_ps(ceiling, _mm512_max_ps(floor, y1));
+      }
       _mm512_mask_storeu_ps(dst + i * g.out_width, store_lo, _mm512_permutex2var_ps(y0, low, y1));
       _mm512_mask_storeu_ps(dst + i * g.out_width + 16, store_hi, _mm512_permutex2var_ps(y0, high, y1));
     }
@@ -225,20 +231,45 @@ bool winograd_suits(const ConvGeometry& g) {
   return 16.0 * 1.2 * tiles < 9.0 * wide;
 }
 
-void winograd_conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g) {
+namespace {
+
+// The micro-kernel of the 16 tile GEMMs: U_xi panels are packed for it.
+const MicroKernel& winograd_kernel(const ConvGeometry& g) { return micro_kernel_for(g.out_channels, tiling(g).total); }
+
+}  // namespace
+
+long winograd_prepared_size(const ConvGeometry& g) {
+  const MicroKernel& mk = winograd_kernel(g);
+  return kXi * ((g.out_channels + mk.mr - 1) / mk.mr) * mk.mr * g.in_channels;
+}
+
+void winograd_prepare(const float* w, const ConvGeometry& g, float* panels) {
+  const long O = g.out_channels, C = g.in_channels;
+  const MicroKernel& mk = winograd_kernel(g);
+  const long o_panels = (O + mk.mr - 1) / mk.mr;
+  float* u = scratch(ScratchSlot::WinogradWeights, static_cast<size_t>(kXi) * O * C);
+  transform_weights(w, O * C, u);
+  parallel_for(kXi, [&](long xi) {
+    StridedMatrix(u + xi * O * C, C, 1).pack_rows(0, O, 0, C, mk.mr, panels + xi * o_panels * mk.mr * C);
+  });
+}
+
+void winograd_conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g,
+                     const float* prepared, Activation activation) {
+  const Epilogue clamp = epilogue_for(activation);
   const long O = g.out_channels, C = g.in_channels;
   const Tiling t = tiling(g);
-  const MicroKernel& mk = micro_kernel_for(O, t.total);
+  const MicroKernel& mk = winograd_kernel(g);
   const long o_panels = (O + mk.mr - 1) / mk.mr;
   // Tiles per block: whole panels, with the block's transformed inputs (16 x C x block floats)
   // near 256 KB so they and the products stay in L2.
   const long block = std::max<long>(1, std::min((t.total + mk.nr - 1) / mk.nr, 4096 / (C * mk.nr))) * mk.nr;
-  float* u = scratch(ScratchSlot::WinogradWeights, static_cast<size_t>(kXi) * O * C);
-  float* packed_u = scratch(ScratchSlot::WinogradPanels, static_cast<size_t>(kXi) * o_panels * mk.mr * C);
-  transform_weights(w, O * C, u);
-  parallel_for(kXi, [&](long xi) {
-    StridedMatrix(u + xi * O * C, C, 1).pack_rows(0, O, 0, C, mk.mr, packed_u + xi * o_panels * mk.mr * C);
-  });
+  const float* packed_u = prepared;
+  if (!packed_u) {
+    float* panels = scratch(ScratchSlot::WinogradPanels, static_cast<size_t>(winograd_prepared_size(g)));
+    winograd_prepare(w, g, panels);
+    packed_u = panels;
+  }
   const long blocks = (t.total + block - 1) / block;
   parallel_for(blocks, [&](long b) {
     const long begin = b * block, end = std::min(t.total, begin + block), used = end - begin;
@@ -260,13 +291,14 @@ void winograd_conv2d(const float* x, const float* w, const float* bias, float* o
         for (long op = 0; op < o_panels; ++op) {
           int rows = static_cast<int>(std::min<long>(mk.mr, O - op * mk.mr));
           mk.run(C, packed_u + (xi * o_panels + op) * mk.mr * C, bp, m + (xi * O + op * mk.mr) * block + tp * mk.nr, block,
-                 1.0f, 0.0f, rows, cols);
+                 1.0f, 0.0f, rows, cols, nullptr);
         }
       }
     }
     for_each_tile_run(t, begin, end, [&](long n, long ty, long tx, long count, long offset) {
       for (long i = 0; i < count; i += 16) {
-        transform_output_run(m + offset + i, block, std::min(16L, count - i), bias, g, ty, tx + i, out + n * O * g.out_plane());
+        transform_output_run(m + offset + i, block, std::min(16L, count - i), bias, g, ty, tx + i,
+                             activation == Activation::None ? nullptr : &clamp, out + n * O * g.out_plane());
       }
     });
   });
@@ -278,7 +310,9 @@ void winograd_conv2d(const float* x, const float* w, const float* bias, float* o
 
 namespace lantern {
 bool winograd_suits(const ConvGeometry&) { return false; }
-void winograd_conv2d(const float*, const float*, const float*, float*, const ConvGeometry&) {}
+void winograd_conv2d(const float*, const float*, const float*, float*, const ConvGeometry&, const float*, Activation) {}
+long winograd_prepared_size(const ConvGeometry&) { return 0; }
+void winograd_prepare(const float*, const ConvGeometry&, float*) {}
 }  // namespace lantern
 
 #endif

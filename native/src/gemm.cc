@@ -131,6 +131,22 @@ bool StridedMatrix::row_pointers(long p0, long kc, const float** rows) const {
   return true;
 }
 
+long k_block_size(const MicroKernel& mk, long k) {
+  const long k_blocks = (k + mk.kc - 1) / mk.kc;
+  return (k + k_blocks - 1) / k_blocks;
+}
+
+const float* PrepackedA::packed_panels(long i0, long p0, long kc, int mr) const {
+  if (mr != mr_ || i0 % mr != 0 || p0 % kc_max_ != 0 || kc != std::min(kc_max_, k_ - p0)) return nullptr;
+  // Block p0 holds m_pad rows of kc floats each, after the p0 columns of the blocks before it.
+  return panels_ + p0 * m_pad_ + i0 * kc;
+}
+
+void PrepackedA::prepack(const SourceA& a, long m, long k, int mr, long kc_max, float* dst) {
+  const long m_pad = (m + mr - 1) / mr * mr;
+  for (long pc = 0; pc < k; pc += kc_max) a.pack_rows(0, m, pc, std::min(kc_max, k - pc), mr, dst + pc * m_pad);
+}
+
 void scale_block(float* c, long m, long n, long ldc, float beta) {
   for (long i = 0; i < m; ++i) {
     float* row = c + i * ldc;
@@ -158,8 +174,7 @@ void macro_kernel_by_rows(const MicroKernel& mk, const float* packed_a, const fl
     int rows = static_cast<int>(std::min<long>(mk.mr, mc - ir));
     for (long jr = 0; jr < nc; jr += mk.nr) {
       int cols = static_cast<int>(std::min<long>(mk.nr, nc - jr));
-      mk.run(kc, packed_a + ir * kc, packed_b + jr * kc, c + ir * ldc + jr, ldc, alpha, beta, rows, cols);
-      if (epilogue) clamp_tile(c + ir * ldc + jr, rows, cols, ldc, *epilogue);
+      mk.run(kc, packed_a + ir * kc, packed_b + jr * kc, c + ir * ldc + jr, ldc, alpha, beta, rows, cols, epilogue);
     }
   }
 }
@@ -171,8 +186,7 @@ void macro_kernel(const MicroKernel& mk, const float* packed_a, const float* pac
     int cols = static_cast<int>(std::min<long>(mk.nr, nc - jr));
     for (long ir = 0; ir < mc; ir += mk.mr) {
       int rows = static_cast<int>(std::min<long>(mk.mr, mc - ir));
-      mk.run(kc, packed_a + ir * kc, packed_b + jr * kc, c + ir * ldc + jr, ldc, alpha, beta, rows, cols);
-      if (epilogue) clamp_tile(c + ir * ldc + jr, rows, cols, ldc, *epilogue);
+      mk.run(kc, packed_a + ir * kc, packed_b + jr * kc, c + ir * ldc + jr, ldc, alpha, beta, rows, cols, epilogue);
     }
   }
 }
@@ -189,8 +203,7 @@ void macro_kernel_in_place(const MicroKernel& mk, const float* packed_a, const f
     int cols = static_cast<int>(std::min<long>(mk.nr, nc - jr));
     for (long ir = 0; ir < mc; ir += mk.mr) {
       int rows_here = static_cast<int>(std::min<long>(mk.mr, mc - ir));
-      mk.run_indirect(kc, packed_a + ir * kc, rows, b_col + jr, c + ir * ldc + jr, ldc, alpha, beta, rows_here, cols);
-      if (epilogue) clamp_tile(c + ir * ldc + jr, rows_here, cols, ldc, *epilogue);
+      mk.run_indirect(kc, packed_a + ir * kc, rows, b_col + jr, c + ir * ldc + jr, ldc, alpha, beta, rows_here, cols, epilogue);
     }
   }
 }
@@ -211,9 +224,7 @@ void gemm_block(const MicroKernel& mk, const SourceA& a, const SourceB& b, long 
     if (epilogue) clamp_tile(c, static_cast<int>(m), static_cast<int>(n), ldc, *epilogue);
     return;
   }
-  // Equal k blocks: k = 576 as 288 + 288 rather than 512 + 64, which would waste a pass over C.
-  const long k_blocks = (k + mk.kc - 1) / mk.kc;
-  const long kc_max = (k + k_blocks - 1) / k_blocks;
+  const long kc_max = k_block_size(mk, k);
   const long mc_max = std::min(mk.mc, (m + mk.mr - 1) / mk.mr * mk.mr);
   if (m <= mk.mc) {
     // One A block covers every row: pack it once per k block, then stream B through in slices
@@ -227,15 +238,16 @@ void gemm_block(const MicroKernel& mk, const SourceA& a, const SourceB& b, long 
     const float** rows = reinterpret_cast<const float**>(scratch(ScratchSlot::Rows, kc_max * 2));
     for (long pc = 0; pc < k; pc += kc_max) {
       long kc = std::min(kc_max, k - pc);
-      a.pack_rows(i0, m, pc, kc, mk.mr, packed_a);
+      const float* panels = a.packed_panels(i0, pc, kc, mk.mr);
+      if (!panels) a.pack_rows(i0, m, pc, kc, mk.mr, packed_a), panels = packed_a;
       if (reads_in_place(mk, m) && b.row_pointers(pc, kc, rows)) {
-        macro_kernel_in_place(mk, packed_a, rows, j0, m, n, kc, c, ldc, alpha, pc == 0 ? beta : 1.0f, pc + kc == k ? epilogue : nullptr);
+        macro_kernel_in_place(mk, panels, rows, j0, m, n, kc, c, ldc, alpha, pc == 0 ? beta : 1.0f, pc + kc == k ? epilogue : nullptr);
         continue;
       }
       for (long jc = 0; jc < n; jc += nc_max) {
         long nc = std::min(nc_max, n - jc);
         b.pack_columns(pc, kc, j0 + jc, nc, mk.nr, packed_b);
-        macro_kernel_by_rows(mk, packed_a, packed_b, m, nc, kc, c + jc, ldc, alpha, pc == 0 ? beta : 1.0f, pc + kc == k ? epilogue : nullptr);
+        macro_kernel_by_rows(mk, panels, packed_b, m, nc, kc, c + jc, ldc, alpha, pc == 0 ? beta : 1.0f, pc + kc == k ? epilogue : nullptr);
       }
     }
     return;
@@ -252,11 +264,12 @@ void gemm_block(const MicroKernel& mk, const SourceA& a, const SourceB& b, long 
       if (!in_place) b.pack_columns(pc, kc, j0 + jc, nc, mk.nr, packed_b);
       for (long ic = 0; ic < m; ic += mc_max) {
         long mc = std::min(mc_max, m - ic);
-        a.pack_rows(i0 + ic, mc, pc, kc, mk.mr, packed_a);
+        const float* panels = a.packed_panels(i0 + ic, pc, kc, mk.mr);
+        if (!panels) a.pack_rows(i0 + ic, mc, pc, kc, mk.mr, packed_a), panels = packed_a;
         float* block = c + ic * ldc + jc;
         const Epilogue* last = pc + kc == k ? epilogue : nullptr;
-        if (in_place) macro_kernel_in_place(mk, packed_a, rows, j0 + jc, mc, nc, kc, block, ldc, alpha, pc == 0 ? beta : 1.0f, last);
-        else macro_kernel(mk, packed_a, packed_b, mc, nc, kc, block, ldc, alpha, pc == 0 ? beta : 1.0f, last);
+        if (in_place) macro_kernel_in_place(mk, panels, rows, j0 + jc, mc, nc, kc, block, ldc, alpha, pc == 0 ? beta : 1.0f, last);
+        else macro_kernel(mk, panels, packed_b, mc, nc, kc, block, ldc, alpha, pc == 0 ? beta : 1.0f, last);
       }
     }
   }

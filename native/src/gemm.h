@@ -8,15 +8,30 @@
 
 namespace lantern {
 
+// A clamp min(max(c, lo), hi) applied to each micro-tile of C as it is stored after its last k
+// block, in registers: a fused ReLU (0, inf) or ReLU6 (0, 6) costs no pass over C.
+struct Epilogue {
+  float lo, hi;
+};
+
 // c[0..m) x [0..n) (row stride ldc) = alpha * sum_p a[p*mr + i] * b[p*nr + j] + beta * c, for the
-// m <= mr, n <= nr corner of one micro-tile. beta == 0 overwrites c without reading it.
+// m <= mr, n <= nr corner of one micro-tile, clamped by the epilogue when there is one. beta == 0
+// overwrites c without reading it.
 using MicroKernelFn = void (*)(long k, const float* a, const float* b, float* c, long ldc,
-                               float alpha, float beta, int m, int n);
+                               float alpha, float beta, int m, int n, const Epilogue* epilogue);
 
 // The same, with B read in place: row p of the tile's B is b_rows[p][b_col .. b_col + n), and
 // only those n columns are read.
 using IndirectKernelFn = void (*)(long k, const float* a, const float* const* b_rows, long b_col, float* c, long ldc,
-                                  float alpha, float beta, int m, int n);
+                                  float alpha, float beta, int m, int n, const Epilogue* epilogue);
+
+// The epilogue over a stored m x n tile, for kernels that do not apply it in registers.
+inline void clamp_stored_tile(float* c, int m, int n, long ldc, const Epilogue* epilogue) {
+  if (!epilogue) return;
+  for (int i = 0; i < m; ++i) {
+    for (int j = 0; j < n; ++j) c[i * ldc + j] = c[i * ldc + j] < epilogue->lo ? epilogue->lo : c[i * ldc + j] > epilogue->hi ? epilogue->hi : c[i * ldc + j];
+  }
+}
 
 struct MicroKernel {
   int mr, nr;        // register tile
@@ -46,6 +61,9 @@ class SourceA {
  public:
   virtual ~SourceA() = default;
   virtual void pack_rows(long i0, long mc, long p0, long kc, int mr, float* dst) const = 0;
+  // Panels of rows [i0, ...) x [p0, p0 + kc) already packed for micro-kernel rows mr, or null when
+  // they must be packed (see PrepackedA).
+  virtual const float* packed_panels(long i0, long p0, long kc, int mr) const { return nullptr; }
 };
 
 // The right operand, k x n. pack_columns() writes rows [p0, p0 + kc) x columns [j0, j0 + nc) as
@@ -75,10 +93,34 @@ class StridedMatrix final : public SourceA, public SourceB {
   long rs_, cs_;
 };
 
-// A clamp min(max(c, lo), hi) applied to each micro-tile of C as soon as its last k block is done,
-// while the tile is still in L1: a fused ReLU (0, inf) or ReLU6 (0, 6) costs no pass over C.
-struct Epilogue {
-  float lo, hi;
+// The k block size gemm_block uses for a product of depth k: k split evenly into blocks of at most mk.kc
+// (576 as 288 + 288 rather than 512 + 64, which would waste a pass over C).
+long k_block_size(const MicroKernel& mk, long k);
+
+// A left operand packed once, ahead of many products (inference weights): every k block of
+// k_block_size(mk, k) packed for mk.mr and stored block after block, so that gemm_block streams the
+// panels instead of repacking them on every call. Products run with another micro-kernel or k
+// blocking fall back to packing from `inner`.
+class PrepackedA final : public SourceA {
+ public:
+  PrepackedA(const SourceA& inner, const float* panels, long m, long k, int mr, long kc_max)
+      : inner_(inner), panels_(panels), m_pad_((m + mr - 1) / mr * mr), k_(k), mr_(mr), kc_max_(kc_max) {}
+  void pack_rows(long i0, long mc, long p0, long kc, int mr, float* dst) const override {
+    inner_.pack_rows(i0, mc, p0, kc, mr, dst);
+  }
+  const float* packed_panels(long i0, long p0, long kc, int mr) const override;
+
+  // Floats that prepack() writes for an m x k operand.
+  static long size(long m, long k, int mr) { return (m + mr - 1) / mr * mr * k; }
+  // Packs all of a (m x k) for micro-kernel rows mr and k blocks of kc_max into dst.
+  static void prepack(const SourceA& a, long m, long k, int mr, long kc_max, float* dst);
+
+ private:
+  const SourceA& inner_;
+  const float* panels_;
+  long m_pad_, k_;
+  int mr_;
+  long kc_max_;
 };
 
 // c[i0.., j0..] block of size m x n of  c = alpha * A B + beta * c  on the calling thread, where c

@@ -13,7 +13,7 @@ constexpr int MR = 6;
 constexpr int NR = 16;
 
 LANTERN_TARGET_AVX2 void kernel_6x16(long k, const float* a, const float* b, float* c, long ldc,
-                                     float alpha, float beta, int m, int n) {
+                                     float alpha, float beta, int m, int n, const Epilogue* epilogue) {
   __m256 acc[MR][2];
 #pragma GCC unroll 6
   for (int i = 0; i < MR; ++i) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
@@ -41,6 +41,11 @@ LANTERN_TARGET_AVX2 void kernel_6x16(long k, const float* a, const float* b, flo
         lo = _mm256_fmadd_ps(vb, _mm256_loadu_ps(row), lo);
         hi = _mm256_fmadd_ps(vb, _mm256_loadu_ps(row + 8), hi);
       }
+      if (epilogue) {
+        const __m256 floor = _mm256_set1_ps(epilogue->lo), ceiling = _mm256_set1_ps(epilogue->hi);
+        lo = _mm256_min_ps(ceiling, _mm256_max_ps(floor, lo));  // NaN passes through
+        hi = _mm256_min_ps(ceiling, _mm256_max_ps(floor, hi));
+      }
       _mm256_storeu_ps(row, lo);
       _mm256_storeu_ps(row + 8, hi);
     }
@@ -60,6 +65,7 @@ LANTERN_TARGET_AVX2 void kernel_6x16(long k, const float* a, const float* b, flo
       row[j] = beta != 0.0f ? v + beta * row[j] : v;
     }
   }
+  clamp_stored_tile(c, m, n, ldc, epilogue);
 }
 
 }  // namespace

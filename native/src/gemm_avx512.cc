@@ -15,7 +15,7 @@ namespace {
 
 template <int MR, int NV>
 LANTERN_TARGET_AVX512 void kernel(long k, const float* a, const float* b, float* c, long ldc, float alpha, float beta,
-                                  int m, int n) {
+                                  int m, int n, const Epilogue* epilogue) {
   constexpr int NR = 16 * NV;
   __m512 acc[MR][NV];
 #pragma GCC unroll 16
@@ -39,6 +39,9 @@ LANTERN_TARGET_AVX512 void kernel(long k, const float* a, const float* b, float*
   }
   const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
   const bool read_c = beta != 0.0f;
+  // Without an epilogue the clamp is to (-inf, inf), which leaves every value (NaN included) as it is.
+  const __m512 floor = _mm512_set1_ps(epilogue ? epilogue->lo : -__builtin_inff());
+  const __m512 ceiling = _mm512_set1_ps(epilogue ? epilogue->hi : __builtin_inff());
   __mmask16 mask[NV];
 #pragma GCC unroll 4
   for (int v = 0; v < NV; ++v) {
@@ -53,6 +56,7 @@ LANTERN_TARGET_AVX512 void kernel(long k, const float* a, const float* b, float*
     for (int v = 0; v < NV; ++v) {
       __m512 r = _mm512_mul_ps(acc[i][v], va);
       if (read_c) r = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(mask[v], row + 16 * v), r);
+      if (epilogue) r = _mm512_min_ps(ceiling, _mm512_max_ps(floor, r));  // NaN passes through, as in PyTorch
       _mm512_mask_storeu_ps(row + 16 * v, mask[v], r);
     }
   }
@@ -63,7 +67,7 @@ LANTERN_TARGET_AVX512 void kernel(long k, const float* a, const float* b, float*
 // prefetched, since they lie wherever the caller's matrix (or padded image) puts them.
 template <int MR, int NV>
 LANTERN_TARGET_AVX512 void kernel_indirect(long k, const float* a, const float* const* b_rows, long b_col, float* c,
-                                           long ldc, float alpha, float beta, int m, int n) {
+                                           long ldc, float alpha, float beta, int m, int n, const Epilogue* epilogue) {
   __mmask16 mask[NV];
 #pragma GCC unroll 4
   for (int v = 0; v < NV; ++v) {
@@ -93,6 +97,9 @@ LANTERN_TARGET_AVX512 void kernel_indirect(long k, const float* a, const float* 
   }
   const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
   const bool read_c = beta != 0.0f;
+  // Without an epilogue the clamp is to (-inf, inf), which leaves every value (NaN included) as it is.
+  const __m512 floor = _mm512_set1_ps(epilogue ? epilogue->lo : -__builtin_inff());
+  const __m512 ceiling = _mm512_set1_ps(epilogue ? epilogue->hi : __builtin_inff());
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {
     if (i >= m) break;
@@ -101,6 +108,7 @@ LANTERN_TARGET_AVX512 void kernel_indirect(long k, const float* a, const float* 
     for (int v = 0; v < NV; ++v) {
       __m512 r = _mm512_mul_ps(acc[i][v], va);
       if (read_c) r = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(mask[v], row + 16 * v), r);
+      if (epilogue) r = _mm512_min_ps(ceiling, _mm512_max_ps(floor, r));  // NaN passes through, as in PyTorch
       _mm512_mask_storeu_ps(row + 16 * v, mask[v], r);
     }
   }

@@ -19,7 +19,7 @@ inline void fma_row(float32x4_t acc[MR][3], int row, float32x4_t a, const float3
   acc[row][2] = vfmaq_laneq_f32(acc[row][2], b[2], a, Lane);
 }
 
-void kernel_8x12(long k, const float* a, const float* b, float* c, long ldc, float alpha, float beta, int m, int n) {
+void kernel_8x12(long k, const float* a, const float* b, float* c, long ldc, float alpha, float beta, int m, int n, const Epilogue* epilogue) {
   float32x4_t acc[MR][3];
   for (int i = 0; i < MR; ++i) acc[i][0] = acc[i][1] = acc[i][2] = vdupq_n_f32(0.0f);
   for (long p = 0; p < k; ++p) {
@@ -47,6 +47,7 @@ void kernel_8x12(long k, const float* a, const float* b, float* c, long ldc, flo
       row[j] = beta != 0.0f ? v + beta * row[j] : v;
     }
   }
+  clamp_stored_tile(c, m, n, ldc, epilogue);
 }
 
 }  // namespace

@@ -9,7 +9,7 @@ constexpr int MR = 4;
 constexpr int NR = 8;
 
 void kernel_4x8(long k, const float* a, const float* b, float* c, long ldc, float alpha, float beta,
-                int m, int n) {
+                int m, int n, const Epilogue* epilogue) {
   float acc[MR][NR] = {};
   for (long p = 0; p < k; ++p) {
     for (int i = 0; i < MR; ++i) {
@@ -25,6 +25,7 @@ void kernel_4x8(long k, const float* a, const float* b, float* c, long ldc, floa
       row[j] = beta != 0.0f ? v + beta * row[j] : v;
     }
   }
+  clamp_stored_tile(c, m, n, ldc, epilogue);
 }
 
 }  // namespace

@@ -57,6 +57,12 @@ export interface Conv2dGeometry {
 /** An activation fused into conv2d's output: ReLU, or ReLU6 (MobileNet's min(max(x, 0), 6)). */
 export type ConvActivation = "none" | "relu" | "relu6";
 
+/**
+ * Convolution weights a backend has rearranged ahead of time for one geometry (packed for its
+ * kernels, as onnxruntime prepacks initialisers); opaque outside the backend that made it.
+ */
+export type PreparedConv2d = object;
+
 /** Geometry of a 2-D pooling window over NCHW input (channels folded into `planes`). */
 export interface Pool2dGeometry {
   planes: number;
@@ -200,8 +206,17 @@ export interface Backend {
   /** Adjoint of gatherAlong: out[o, index[o, i, j], j] += src[o, i, j]. */
   scatterAddAlong(src: TypedArray, index: Int32Array, outer: number, size: number, inner: number, indexSize: number, out: TypedArray): void;
 
-  /** `activation` (default "none") is applied to the output in the same call (an inference epilogue). */
-  conv2d(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: Conv2dGeometry, activation?: ConvActivation): void;
+  /**
+   * `activation` (default "none") is applied to the output in the same call (an inference epilogue).
+   * `prepared`, from this backend's prepareConv2d on the same w, bias and geometry, lets it skip
+   * rearranging the weights; one made for anything else is ignored.
+   */
+  conv2d(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: Conv2dGeometry, activation?: ConvActivation, prepared?: PreparedConv2d | null): void;
+  /**
+   * Optional: the weights rearranged for repeated conv2d calls on geometry g, or null when this
+   * geometry has nothing to prepare. Backends without it (the reference) read the weights as they are.
+   */
+  prepareConv2d?(w: TypedArray, bias: TypedArray | null, g: Conv2dGeometry): PreparedConv2d | null;
   conv2dBackwardInput(gradOut: TypedArray, w: TypedArray, gradIn: TypedArray, g: Conv2dGeometry): void;
   /** Accumulates into gradWeight (callers zero it first). */
   conv2dBackwardWeight(gradOut: TypedArray, x: TypedArray, gradWeight: TypedArray, g: Conv2dGeometry): void;

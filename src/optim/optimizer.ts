@@ -6,6 +6,7 @@ import { enableGrad } from "../autograd/grad-mode.js";
 import { describe } from "./validate.js";
 import type { JsonValue, LoadableOptimizerStateDict, OptimizerStateDict, ParamState, SavedParamGroup } from "./state-dict.js";
 import { toCamelCase, toSnakeCase } from "./state-dict.js";
+import { bumpStorageVersion } from "../tensor/version.js";
 
 /** Every optimizer has a learning rate; schedulers rely on nothing else. */
 export interface HyperParameters {
@@ -116,6 +117,7 @@ export abstract class Optimizer<H extends HyperParameters = HyperParameters> {
         }
         const state = this.state.get(param) ?? {};
         this.update(param.denseData(), grad.denseData(), group, state, param);
+        bumpStorageVersion(param.data);
         if (Object.keys(state).length > 0) this.state.set(param, state);
       });
     });

@@ -12,6 +12,7 @@ import * as ix from "../ops/indexing.js";
 import * as jn from "../ops/join.js";
 import * as mm from "../ops/matmul.js";
 import { toNested } from "./format.js";
+import { bumpStorageVersion } from "./version.js";
 
 type Operand = Tensor | number | boolean;
 type Dims = number | readonly number[];
@@ -177,6 +178,7 @@ export class Tensor {
     this.checkInPlace("fill_");
     if (this.isContiguous() && this.offset === 0 && this.data.length === this.numel) getBackend().fill(this.data, value);
     else getBackend().copy(Tensor.scalar(value, this.dtype).expand(this.shape), this);
+    bumpStorageVersion(this.data);
     return this;
   }
   zero_(): this {
@@ -203,6 +205,7 @@ export class Tensor {
     this.checkInPlace(op);
     const src = value instanceof Tensor ? value : noGrad(value);
     getBackend().copy(src.detach().expand(this.shape), this);
+    bumpStorageVersion(this.data);
     return this;
   }
 

@@ -157,9 +157,14 @@ function createNativeBackend(addon: NativeAddon): Backend {
       addon.nnChainLinkage(D, n, rowPart, colPart, method, merges);
     },
 
-    conv2d(x, w, bias, out, g, activation = "none") {
+    conv2d(x, w, bias, out, g, activation = "none", prepared = null) {
       if (!isF32(x) || !isF32(w) || !isF32(out) || (bias !== null && !isF32(bias))) return js.conv2d(x, w, bias, out, g, activation);
-      addon.conv2d(x, w, bias, out, convGeometry(g), ACTIVATION_CODES[activation]);
+      const panels = prepared instanceof Float32Array ? prepared : null;
+      addon.conv2d(x, w, bias, out, convGeometry(g), ACTIVATION_CODES[activation], panels);
+    },
+    prepareConv2d(w, bias, g) {
+      if (!isF32(w) || (bias !== null && !isF32(bias))) return null;
+      return addon.conv2dPrepare(w, bias, convGeometry(g));
     },
     conv2dBackwardInput(gradOut, w, gradIn, g) {
       if (!isF32(gradOut) || !isF32(w) || !isF32(gradIn)) return js.conv2dBackwardInput(gradOut, w, gradIn, g);

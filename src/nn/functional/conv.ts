@@ -7,6 +7,7 @@ import { uninitialized } from "../../ops/util.js";
 import type { Pair } from "./args.js";
 import { batchInput, pair, requireSameDtype } from "./args.js";
 import { relu, relu6 } from "./activation.js";
+import type { PreparedConv2dCache } from "./prepared-conv.js";
 
 export interface Conv2dOptions {
   stride?: Pair;
@@ -19,6 +20,11 @@ export interface Conv2dOptions {
    * convolution's own pass when no gradient is needed (inference after fuseConvBn).
    */
   activation?: "relu" | "relu6" | null;
+  /**
+   * Weights prepared by the backend for repeated inference calls, used when no gradient is needed
+   * (nn.Conv2d passes its own in eval mode). Ignored while a gradient is being recorded.
+   */
+  prepared?: PreparedConv2dCache | null;
 }
 
 /** Padding before and after along one spatial dim. */
@@ -103,12 +109,17 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   }
   const inputs = bias ? [x, weight, bias] : [x, weight];
   // With a gradient to compute, the activation is its own recorded op so that autograd sees it.
-  const fused = activation !== null && !needsGrad(...inputs);
+  const inference = !needsGrad(...inputs);
+  const fused = activation !== null && inference;
   const backend = getBackend();
   const xData = x.denseData();
   const wData = weight.denseData();
+  const bData = bias ? bias.denseData() : null;
+  // Only weights read in place can be cached: a strided weight's dense copy is new on every call.
+  const cacheable = inference && opts.prepared && wData === weight.data && (bias === null || bData === bias.data);
+  const prepared = cacheable && opts.prepared ? opts.prepared.lookup(backend, wData, bData, g) : null;
   const out = uninitialized([g.batch, g.outChannels, g.outHeight, g.outWidth], x.dtype);
-  if (out.numel > 0) backend.conv2d(xData, wData, bias ? bias.denseData() : null, out.data, g, fused ? activation : "none");
+  if (out.numel > 0) backend.conv2d(xData, wData, bData, out.data, g, fused ? activation : "none", prepared);
   const y = record(out, "conv2d", inputs, (gy) => {
     const gyData = gy.denseData();
     let gx: Tensor | null = null;

@@ -6,6 +6,7 @@ import { Module } from "./module.js";
 import { Parameter } from "./parameter.js";
 import { initLinearLike } from "./init.js";
 import { checkPositiveInt } from "./linear.js";
+import { PreparedConv2dCache } from "../functional/prepared-conv.js";
 
 export interface Conv2dOptions {
   stride?: Pair;
@@ -35,6 +36,7 @@ export class Conv2d extends Module {
   bias: Parameter | null;
   /** An activation applied by the convolution itself (set by nn.utils.fuseConvBn); null for none. */
   activation: "relu" | "relu6" | null = null;
+  #prepared = new PreparedConv2dCache();
 
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: Conv2dOptions = {}) {
     super();
@@ -69,8 +71,12 @@ export class Conv2d extends Module {
   }
 
   forward(input: Tensor): Tensor {
+    // In eval mode the backend's packed copy of the weights is kept between calls (it is rebuilt
+    // after any write to them); training frees it.
+    if (this.training && this.#prepared.size > 0) this.#prepared.clear();
     return F.conv2d(input, this.weight, this.bias, {
       stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups, activation: this.activation,
+      prepared: this.training ? null : this.#prepared,
     });
   }
 
