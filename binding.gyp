@@ -13,7 +13,6 @@
         "native/src/conv_depthwise.cc",
         "native/src/conv_depthwise_avx512.cc",
         "native/src/conv_padded.cc",
-        "native/src/conv_polyphase.cc",
         "native/src/conv_prepared.cc",
         "native/src/conv_weight_grad.cc",
         "native/src/conv_weight_grad_dot.cc",

@@ -201,8 +201,7 @@ void activate(float* data, long n, Activation activation) {
 ConvPath conv_path(const ConvGeometry& g) {
   if (g.depthwise()) return ConvPath::Depthwise;
   if (winograd_suits(g)) return ConvPath::Winograd;
-  if (polyphase_suits(g)) return ConvPath::Polyphase;
-  if (g.unit_stride() && !g.pointwise()) return ConvPath::Padded;
+  if (!g.pointwise() && phases_suit(g)) return ConvPath::Padded;
   return ConvPath::Im2col;
 }
 
@@ -239,10 +238,6 @@ void conv2d(const float* x, const float* w, const float* bias, float* out, const
   }
   if (path == ConvPath::Winograd) {
     winograd_conv2d(x, w, bias, out, g, panels, activation);
-    return;
-  }
-  if (path == ConvPath::Polyphase) {
-    polyphase_conv2d(x, w, bias, out, g, activation, panels);
     return;
   }
   const long og = g.group_out(), patch = g.patch(), spatial = g.out_plane();

@@ -53,7 +53,7 @@ void conv2d_prepare(const float* w, const float* bias, const ConvGeometry& g, fl
 const float* conv2d_prepared_panels(const float* prepared, size_t size, const ConvGeometry& g, bool has_bias);
 
 // The ways conv2d computes a geometry, in the order it tries them.
-enum class ConvPath { Depthwise = 1, Winograd, Polyphase, Padded, Im2col };
+enum class ConvPath { Depthwise = 1, Winograd, Padded, Im2col };
 ConvPath conv_path(const ConvGeometry& g);
 
 // The im2col GEMM path (strided and 1x1 convolutions), per group: A is the weights with the bias
@@ -95,7 +95,20 @@ PaddedShape padded_shape(const ConvGeometry& g);
 // Copies `channels` planes of an image into dst as zero-padded Hp x Wp planes.
 void pad_planes(const float* image, long channels, const ConvGeometry& g, const PaddedShape& p, float* dst);
 
-// One image group of a unit-stride convolution by way of a zero-padded copy: image, weights, bias
+// The forward pass's padded planes at any stride (conv_padded.cc): phases_h x phases_w phase planes
+// per channel (those some tap reads), each height x width; the wide output has out_height rows of
+// `width` columns. At stride 1 it is the PaddedShape with one phase.
+constexpr long kMaxStride = 16;
+struct PhaseShape {
+  long phases_h, phases_w, height, width;
+  long plane() const { return height * width; }
+};
+PhaseShape phase_shape(const ConvGeometry& g);
+// Whether padded_conv2d takes this geometry: any unit stride, and strides whose wide rows waste
+// little (at most a third more columns than the output's).
+bool phases_suit(const ConvGeometry& g);
+
+// One image group of a convolution by way of its zero-padded phases: image, weights, bias
 // and out point at the group's first channel; parallel lets it use the pool; panels, when not null,
 // are the group's weights as padded_prepare packed them.
 void padded_conv2d(const float* image, const float* weights, const float* bias, float* out, const ConvGeometry& g,
@@ -103,13 +116,6 @@ void padded_conv2d(const float* image, const float* weights, const float* bias, 
 long padded_prepared_size(const ConvGeometry& g);
 void padded_prepare(const float* w, const ConvGeometry& g, float* dst);
 
-// Large strided kernels as unit-stride convolutions over the input's stride x stride phases
-// (conv_polyphase.cc).
-bool polyphase_suits(const ConvGeometry& g);
-void polyphase_conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g,
-                      Activation activation, const float* panels = nullptr);
-long polyphase_prepared_size(const ConvGeometry& g);
-void polyphase_prepare(const float* w, const ConvGeometry& g, float* dst);
 // The weight gradient of a unit-stride convolution (accumulated into grad_weight), as one GEMM per
 // group whose k runs over every wide position of every image (conv_weight_grad.cc).
 void padded_conv2d_backward_weight(const float* grad_out, const float* x, float* grad_weight, const ConvGeometry& g);

@@ -1,10 +1,17 @@
-// Unit-stride convolution over a zero-padded copy of the image. With stride 1, output position
-// (oh, ow) reads padded pixel (oh + kh * dh, ow + kw * dw); computing a "wide" output whose rows
-// are as long as the padded rows (Wp = OW + (KW - 1) * dw) makes every im2col row one contiguous
-// slice of the padded image, so packing is a plain copy with no bounds checks. The Wp - OW extra
-// columns per row (2 of 58 for a 3x3 kernel on 56x56) are computed and dropped.
+// Convolution over a zero-padded copy of the image. With stride 1, output position (oh, ow) reads
+// padded pixel (oh + kh * dh, ow + kw * dw); computing a "wide" output whose rows are as long as the
+// padded rows (Wp = OW + (KW - 1) * dw) makes every im2col row one contiguous slice of the padded
+// image, so packing is a plain copy with no bounds checks. The Wp - OW extra columns per row (2 of
+// 58 for a 3x3 kernel on 56x56) are computed and dropped.
+//
+// With stride s the padded image is first split into its s x s phases (phase (ph, pw) holds padded
+// pixels (r * s + ph, q * s + pw)): tap (kh, kw) of output (oh, ow) is pixel (oh + kh*dh / s,
+// ow + kw*dw / s) of phase (kh*dh % s, kw*dw % s), so every im2col row is again a contiguous run,
+// now of one phase plane, with OW + (KW - 1) * dw / s columns per wide row. Unlike stacking the
+// phases as channels, every tap keeps exactly its own weight: no zero taps are added.
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "conv.h"
 #include "cpu.h"
@@ -38,68 +45,143 @@ void pad_planes(const float* image, long channels, const ConvGeometry& g, const 
 
 namespace {
 
-// `channels` padded planes of one image in scratch. The wide output's last columns read up to
-// (KW - 1) * dw floats past the final plane, so that tail is zeroed too.
-float* pad_image(const float* image, long channels, const ConvGeometry& g, const PaddedShape& p) {
-  const long tail = (g.kernel_width - 1) * g.dilation_w;
-  float* padded = scratch(ScratchSlot::Padded, static_cast<size_t>(channels * p.plane() + tail));
-  pad_planes(image, channels, g, p, padded);
-  std::fill(padded + channels * p.plane(), padded + channels * p.plane() + tail, 0.0f);
-  return padded;
+// Which phases of each axis some kernel tap reads (tap t reads phase (t * d) % s), and each used
+// phase's index among them: only those planes are built.
+struct PhaseIndex {
+  long count = 0;
+  long index[kMaxStride];  // -1 where unused
+};
+
+PhaseIndex used_phases(long taps, long dilation, long stride) {
+  PhaseIndex p;
+  std::fill(p.index, p.index + kMaxStride, -1L);
+  for (long t = 0; t < taps; ++t) p.index[(t * dilation) % stride] = 0;
+  for (long q = 0; q < stride; ++q) {
+    if (p.index[q] == 0) p.index[q] = p.count++;
+  }
+  return p;
 }
 
-// The im2col matrix over wide output positions: row (c, kh, kw) is the padded image read from
-// offset c * plane + kh * dh * Wp + kw * dw.
-class PaddedImageRows final : public SourceB {
- public:
-  PaddedImageRows(const float* padded, const ConvGeometry& g, const PaddedShape& p) : padded_(padded), g_(g), p_(p) {}
+// dst[q] = src[q * S + offset] for q in [lo, hi): a template so that stride 2, the common one,
+// is a constant the vectoriser turns into shuffles.
+template <long S>
+LANTERN_VECTORIZE void gather_strided(const float* __restrict src, long stride, long offset, long lo, long hi,
+                                      float* __restrict dst) {
+  const long s = S > 0 ? S : stride;
+  for (long q = lo; q < hi; ++q) dst[q] = src[q * s + offset];
+}
 
-  bool row_pointers(long p0, long kc, const float** rows) const override {
-    const long taps = g_.kernel_height * g_.kernel_width;
-    long c = p0 / taps, kh = p0 % taps / g_.kernel_width, kw = p0 % g_.kernel_width;
-    for (long p = 0; p < kc; ++p) {
-      rows[p] = padded_ + c * p_.plane() + kh * g_.dilation_h * p_.width + kw * g_.dilation_w;
-      if (++kw == g_.kernel_width) {
-        kw = 0;
-        if (++kh == g_.kernel_height) kh = 0, ++c;
+// One padded row's phase pw: dst[q] = padded[q * stride + pw] for q in [0, width), where padded
+// column Q is input column Q - pad_left (zero outside the row).
+void phase_row(const float* src, long in_width, long pad_left, long stride, long pw, long width, float* dst) {
+  const long offset = pw - pad_left;  // input column of q = 0
+  long lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+  long hi = in_width - 1 - offset < 0 ? 0 : (in_width - 1 - offset) / stride + 1;
+  lo = std::min(lo, width);
+  hi = std::clamp(hi, lo, width);
+  std::fill(dst, dst + lo, 0.0f);
+  if (stride == 1) std::memcpy(dst + lo, src + lo + offset, (hi - lo) * sizeof(float));
+  else if (stride == 2) gather_strided<2>(src, stride, offset, lo, hi, dst);
+  else gather_strided<0>(src, stride, offset, lo, hi, dst);
+  std::fill(dst + hi, dst + width, 0.0f);
+}
+
+}  // namespace
+
+PhaseShape phase_shape(const ConvGeometry& g) {
+  const PhaseIndex h = used_phases(g.kernel_height, g.dilation_h, g.stride_h);
+  const PhaseIndex w = used_phases(g.kernel_width, g.dilation_w, g.stride_w);
+  return {h.count, w.count, g.out_height + (g.kernel_height - 1) * g.dilation_h / g.stride_h,
+          g.out_width + (g.kernel_width - 1) * g.dilation_w / g.stride_w};
+}
+
+bool phases_suit(const ConvGeometry& g) {
+  if (g.stride_h > kMaxStride || g.stride_w > kMaxStride) return false;
+  if (g.unit_stride()) return true;
+  // Strided: the wide rows' extra columns must stay a small share of the work.
+  return 2 * phase_shape(g).width <= 3 * g.out_width;
+}
+
+namespace {
+
+// The used phases of `channels` padded planes of one image, in scratch: plane (c, ph, pw) at
+// ((c * phases_h + index of ph) * phases_w + index of pw) * plane. The wide output's last columns
+// read up to (KW - 1) * dw / sw floats past the final plane, so that tail is zeroed too.
+float* split_image(const float* image, long channels, const ConvGeometry& g, const PhaseShape& s) {
+  const long tail = (g.kernel_width - 1) * g.dilation_w / g.stride_w;
+  const long planes = channels * s.phases_h * s.phases_w;
+  float* split = scratch(ScratchSlot::Padded, static_cast<size_t>(planes * s.plane() + tail));
+  const PhaseIndex h = used_phases(g.kernel_height, g.dilation_h, g.stride_h);
+  const PhaseIndex w = used_phases(g.kernel_width, g.dilation_w, g.stride_w);
+  for (long c = 0; c < channels; ++c) {
+    for (long ph = 0; ph < g.stride_h; ++ph) {
+      if (h.index[ph] < 0) continue;
+      for (long pw = 0; pw < g.stride_w; ++pw) {
+        if (w.index[pw] < 0) continue;
+        float* plane = split + ((c * s.phases_h + h.index[ph]) * s.phases_w + w.index[pw]) * s.plane();
+        for (long r = 0; r < s.height; ++r) {
+          float* dst = plane + r * s.width;
+          long ih = r * g.stride_h + ph - g.pad_top;
+          if (ih < 0 || ih >= g.in_height) {
+            std::fill(dst, dst + s.width, 0.0f);
+            continue;
+          }
+          phase_row(image + (c * g.in_height + ih) * g.in_width, g.in_width, g.pad_left, g.stride_w, pw, s.width, dst);
+        }
       }
     }
+  }
+  std::fill(split + planes * s.plane(), split + planes * s.plane() + tail, 0.0f);
+  return split;
+}
+
+// The im2col matrix over wide output positions: row (c, kh, kw) is a contiguous run of the plane of
+// phase ((kh * dh) % sh, (kw * dw) % sw) of channel c, from row (kh * dh) / sh, column (kw * dw) / sw.
+class PaddedImageRows final : public SourceB {
+ public:
+  PaddedImageRows(const float* split, const ConvGeometry& g, const PhaseShape& s) : split_(split), g_(g), s_(s) {
+    const PhaseIndex h = used_phases(g.kernel_height, g.dilation_h, g.stride_h);
+    const PhaseIndex w = used_phases(g.kernel_width, g.dilation_w, g.stride_w);
+    const long taps = g.kernel_height * g.kernel_width;
+    offsets_.resize(taps);
+    for (long kh = 0; kh < g.kernel_height; ++kh) {
+      for (long kw = 0; kw < g.kernel_width; ++kw) {
+        long y = kh * g.dilation_h, x = kw * g.dilation_w;
+        long plane = h.index[y % g.stride_h] * s.phases_w + w.index[x % g.stride_w];
+        offsets_[kh * g.kernel_width + kw] = plane * s.plane() + y / g.stride_h * s.width + x / g.stride_w;
+      }
+    }
+    channel_stride_ = s.phases_h * s.phases_w * s.plane();
+  }
+
+  bool row_pointers(long p0, long kc, const float** rows) const override {
+    const long taps = static_cast<long>(offsets_.size());
+    for (long p = 0; p < kc; ++p) rows[p] = row(p0 + p, taps);
     return true;
   }
 
   void pack_columns(long p0, long kc, long j0, long nc, int nr, float* dst) const override {
-    const long taps = g_.kernel_height * g_.kernel_width;
+    const long taps = static_cast<long>(offsets_.size());
     for (long c0 = 0; c0 < nc; c0 += nr, dst += kc * nr) {
       long cols = std::min<long>(nr, nc - c0);
-      long c = p0 / taps, kh = p0 % taps / g_.kernel_width, kw = p0 % g_.kernel_width;
       for (long p = 0; p < kc; ++p) {
-        const float* __restrict src =
-            padded_ + c * p_.plane() + kh * g_.dilation_h * p_.width + kw * g_.dilation_w + j0 + c0;
+        const float* __restrict src = row(p0 + p, taps) + j0 + c0;
         float* __restrict out = dst + p * nr;
         for (long t = 0; t < cols; ++t) out[t] = src[t];
         for (long t = cols; t < nr; ++t) out[t] = 0.0f;
-        if (++kw == g_.kernel_width) {
-          kw = 0;
-          if (++kh == g_.kernel_height) kh = 0, ++c;
-        }
       }
     }
   }
 
  private:
-  const float* padded_;
+  const float* row(long p, long taps) const { return split_ + p / taps * channel_stride_ + offsets_[p % taps]; }
+
+  const float* split_;
   const ConvGeometry& g_;
-  const PaddedShape& p_;
+  const PhaseShape& s_;
+  std::vector<long> offsets_;  // per tap, within a channel's phase planes
+  long channel_stride_;
 };
-
-}  // namespace
-
-namespace {
-
-// The micro-kernel the GEMM below picks for one group: prepared panels are packed for it.
-const MicroKernel& padded_kernel(const ConvGeometry& g) {
-  return micro_kernel_for(g.group_out(), g.out_height * padded_shape(g).width);
-}
 
 // dst = src + shift over one output row, clamped when there is an activation (NaN passes through).
 LANTERN_VECTORIZE void crop_row(const float* __restrict src, long n, float shift, const Epilogue* clamp, float* __restrict dst) {
@@ -113,6 +195,11 @@ LANTERN_VECTORIZE void crop_row(const float* __restrict src, long n, float shift
     v = v < lo ? lo : v;
     dst[i] = v > hi ? hi : v;
   }
+}
+
+// The micro-kernel the GEMM below picks for one group: prepared panels are packed for it.
+const MicroKernel& padded_kernel(const ConvGeometry& g) {
+  return micro_kernel_for(g.group_out(), g.out_height * phase_shape(g).width);
 }
 
 }  // namespace
@@ -132,9 +219,9 @@ void padded_prepare(const float* w, const ConvGeometry& g, float* dst) {
 
 void padded_conv2d(const float* image, const float* weights, const float* bias, float* out, const ConvGeometry& g,
                    bool parallel, const float* panels, Activation activation) {
-  const PaddedShape p = padded_shape(g);
+  const PhaseShape p = phase_shape(g);
   const long og = g.group_out(), patch = g.patch(), wide_plane = g.out_height * p.width;
-  const float* padded = pad_image(image, g.group_in(), g, p);
+  const float* padded = split_image(image, g.group_in(), g, p);
   float* wide = scratch(ScratchSlot::Wide, static_cast<size_t>(og * wide_plane));
   StridedMatrix weights_matrix(weights, patch, 1);
   const MicroKernel& mk = padded_kernel(g);

@@ -38,7 +38,6 @@ uint64_t fingerprint(const ConvGeometry& g) {
 long panel_floats(ConvPath path, const ConvGeometry& g, bool has_bias) {
   switch (path) {
     case ConvPath::Winograd: return winograd_prepared_size(g);
-    case ConvPath::Polyphase: return polyphase_prepared_size(g);
     case ConvPath::Padded: return padded_prepared_size(g);
     case ConvPath::Im2col: return im2col_prepared_size(g, has_bias);
     default: return 0;
@@ -66,7 +65,6 @@ void conv2d_prepare(const float* w, const float* bias, const ConvGeometry& g, fl
   float* panels = dst + kHeaderFloats;
   switch (static_cast<ConvPath>(header.path)) {
     case ConvPath::Winograd: winograd_prepare(w, g, panels); break;
-    case ConvPath::Polyphase: polyphase_prepare(w, g, panels); break;
     case ConvPath::Padded: padded_prepare(w, g, panels); break;
     case ConvPath::Im2col: im2col_prepare(w, bias, g, panels); break;
     default: break;

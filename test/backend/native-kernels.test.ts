@@ -55,15 +55,27 @@ test("unit-stride weight gradients over padded copies match the reference: group
   cases.forEach((c, i) => convAgainstReference(random, c, false, `padded case ${i} ${JSON.stringify(c)}`));
 });
 
-test("large strided kernels by polyphase decomposition match the reference: the 7x7 stride-2 stem, odd sizes, uneven padding", { skip }, () => {
+test("strided convolutions over the input's phases match the reference: the stem, 3x3 and 1x1 stride 2, dilation, groups, uneven strides", { skip }, () => {
   const random = rng(24);
   const cases: ConvCase[] = [
     { batch: 2, inChannels: 3, outChannels: 16, height: 37, width: 41, kernel: [7, 7], stride: [2, 2], pad: [3, 3, 3, 3] },
     { batch: 1, inChannels: 2, outChannels: 5, height: 23, width: 20, kernel: [5, 5], stride: [2, 2], pad: [1, 2, 2, 0] },
     { batch: 1, inChannels: 4, outChannels: 7, height: 26, width: 29, kernel: [6, 6], stride: [3, 3], pad: [2, 2, 2, 2] },
     { batch: 3, inChannels: 1, outChannels: 4, height: 16, width: 16, kernel: [4, 4], stride: [2, 2] },
+    // ResNet's downsampling: 3x3 and 1x1 at stride 2 (the 1x1 reads a single phase).
+    { batch: 2, inChannels: 9, outChannels: 20, height: 28, width: 27, kernel: [3, 3], stride: [2, 2], pad: [1, 1, 1, 1] },
+    { batch: 1, inChannels: 16, outChannels: 30, height: 14, width: 15, kernel: [1, 1], stride: [2, 2] },
+    // Stride 3 with a 2-wide kernel leaves a phase unread; dilation moves taps between phases.
+    { batch: 1, inChannels: 3, outChannels: 6, height: 25, width: 31, kernel: [2, 2], stride: [3, 3], pad: [1, 0, 1, 0] },
+    { batch: 2, inChannels: 4, outChannels: 8, height: 30, width: 30, kernel: [3, 3], stride: [2, 2], pad: [2, 2, 2, 2], dilation: [2, 2] },
+    { batch: 1, inChannels: 5, outChannels: 4, height: 21, width: 33, kernel: [3, 5], stride: [1, 2], pad: [1, 1, 2, 2] },
+    { batch: 2, inChannels: 8, outChannels: 12, height: 19, width: 19, kernel: [3, 3], stride: [2, 2], pad: [1, 1, 1, 1], groups: 4 },
+    // Outputs too narrow for wide rows to pay take the im2col path.
+    { batch: 1, inChannels: 6, outChannels: 5, height: 5, width: 5, kernel: [3, 3], stride: [2, 2] },
   ];
-  cases.forEach((c, i) => convAgainstReference(random, c, i % 2 === 0, `polyphase case ${i} ${JSON.stringify(c)}`));
+  forEachIsa((isa) => {
+    cases.forEach((c, i) => convAgainstReference(random, c, i % 2 === 0, `${isa} strided case ${i} ${JSON.stringify(c)}`));
+  });
 });
 
 test("matrix-vector products (one output row or column) match the reference for every transpose", { skip }, () => {

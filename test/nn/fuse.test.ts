@@ -71,16 +71,30 @@ test("fuseConvBn folds MobileNetV2's batch norms and ReLU6s and keeps its logits
   assertClose(after, before, { rtol: 1e-4, atol: 1e-4 });
 });
 
-test("fuseConvBn folds ResNet-18's batch norms (downsample branches included) but leaves its shared ReLU", () => {
+test("fuseConvBn folds ResNet-18's batch norms (downsample branches included) and fuses its shared ReLU where a conv feeds it", () => {
   const model = lt.vision.models.resnet18({ numClasses: 10 });
   randomizeBatchNorms(model, 4);
   model.eval();
   const x = lt.randn([1, 3, 64, 64], { generator: new lt.Generator(5) });
   const before = lt.noGrad(() => model.call(x));
   const report = lt.nn.utils.fuseConvBn(model, x);
-  // 20 BNs (17 after convs in blocks and the stem, 3 in downsample branches); only the stem's ReLU is used once.
-  assert.deepEqual(report, { batchNorms: 20, activations: 1 });
+  // 20 BNs (17 after convs in blocks and the stem, 3 in downsample branches). The stem's ReLU and
+  // each block's ReLU after bn1 (8) are fused; the block's ReLU after the residual sum is not.
+  assert.deepEqual(report, { batchNorms: 20, activations: 9 });
+  const block = model.layer1.at(0) as unknown as { relu: lt.nn.Module; conv1: lt.nn.Conv2d; conv2: lt.nn.Conv2d };
+  assert.ok(block.relu instanceof nn.ReLU, "the shared ReLU stays in the block");
+  assert.equal(block.conv1.activation, "relu");
+  assert.equal(block.conv2.activation, null);
   assertClose(lt.noGrad(() => model.call(x)), before, { rtol: 1e-4, atol: 1e-4 });
+  // With a gradient to compute the ReLU runs as its own op again.
+  const conv = new nn.Conv2d(2, 3, 3);
+  conv.activation = "relu";
+  const y = lt.noGrad(() => conv.call(lt.randn([1, 2, 5, 5])));
+  assert.equal(new nn.ReLU().call(y), y, "a fused output passes through a ReLU");
+  assert.notEqual(new nn.ReLU6().call(y), y, "ReLU6 still clamps a ReLU output");
+  const input = lt.randn([1, 2, 5, 5], { requiresGrad: true });
+  const z = conv.call(input);
+  assert.notEqual(new nn.ReLU().call(z), z, "recorded ops are not skipped");
 });
 
 test("fuseConvBn refuses a model in training mode and leaves a model unchanged when a conv output is reused", () => {

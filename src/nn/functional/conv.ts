@@ -8,6 +8,7 @@ import type { Pair } from "./args.js";
 import { batchInput, pair, requireSameDtype } from "./args.js";
 import { relu, relu6 } from "./activation.js";
 import type { PreparedConv2dCache } from "./prepared-conv.js";
+import { markActivated } from "./activated.js";
 
 export interface Conv2dOptions {
   stride?: Pair;
@@ -137,5 +138,7 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
     return [gx, gw, gb];
   });
   const activated = activation === null || fused ? y : activation === "relu" ? relu(y) : relu6(y);
-  return unbatched ? activated.squeeze(0) : activated;
+  const result = unbatched ? activated.squeeze(0) : activated;
+  if (fused) markActivated(result, activation);
+  return result;
 }

@@ -2,17 +2,22 @@ import type { Tensor } from "../../tensor/tensor.js";
 import type { GeluApproximate } from "../functional/index.js";
 import * as F from "../functional/index.js";
 import { Module } from "./module.js";
+import { appliedActivation } from "../functional/activated.js";
+import { needsGrad } from "../../autograd/node.js";
 
 /** Element-wise activations as modules (torch.nn.ReLU …), wrapping lt.F. */
 
 export class ReLU extends Module {
   forward(input: Tensor): Tensor {
+    // A fused convolution's output is already activated (see functional/activated.ts).
+    if (appliedActivation(input) !== undefined && !needsGrad(input)) return input;
     return F.relu(input);
   }
 }
 
 export class ReLU6 extends Module {
   forward(input: Tensor): Tensor {
+    if (appliedActivation(input) === "relu6" && !needsGrad(input)) return input;
     return F.relu6(input);
   }
 }

@@ -25,7 +25,9 @@ type Slot = [parent: Module, name: string];
  * onnxruntime's graph optimiser do: every BatchNorm2d that only normalises a Conv2d's output is
  * folded into that convolution's weight and bias (w' = w * s, b' = (b - mean) * s + beta with
  * s = gamma / sqrt(var + eps)) and replaced by Identity, and a ReLU / ReLU6 that follows is applied
- * by the convolution itself. Each layer then costs one pass over its output instead of three.
+ * by the convolution itself. Each layer then costs one pass over its output instead of three. An
+ * activation module called from several places (torchvision's ResNet blocks share one ReLU) stays
+ * in the model and passes the already-activated outputs of fused convolutions through.
  *
  * The pairs are found by running `example` through the model once and watching which module's
  * output feeds which, so any architecture works, not only Sequential stacks; the fused model is
@@ -50,11 +52,12 @@ export function fuseConvBn(model: Module, example: Tensor): FuseReport {
   }
   for (const [act, source] of trace.activationAfter) {
     const conv = source instanceof Conv2d ? source : folded.get(source);
-    if (!conv || conv.activation !== null || !slots.has(act)) continue;
+    if (!conv || conv.activation !== null) continue;
     const previous = conv.activation;
     conv.activation = act instanceof ReLU6 ? "relu6" : "relu";
     undo.push(() => void (conv.activation = previous));
-    undo.push(replace(slots.get(act)!, new Identity()));
+    // A module used at other call sites too stays, and passes the activated output through.
+    if (!trace.sharedActivations.has(act) && slots.has(act)) undo.push(replace(slots.get(act)!, new Identity()));
     activations++;
   }
   const after = noGrad(() => model.call(example)) as unknown;
@@ -69,7 +72,10 @@ export function fuseConvBn(model: Module, example: Tensor): FuseReport {
 interface Trace {
   output: unknown;
   bnAfterConv: Map<BatchNorm2d, Conv2d>;
-  activationAfter: Map<Activation, Conv2d | BatchNorm2d>;
+  /** Activation call sites fed only by a conv or batch norm (a shared module once per such site). */
+  activationAfter: [Activation, Conv2d | BatchNorm2d][];
+  /** Activation modules called more than once (torchvision's ResNet blocks reuse one ReLU). */
+  sharedActivations: Set<Activation>;
 }
 
 /** One forward pass with hooks: which module produced each tensor, and who consumed it. */
@@ -78,14 +84,14 @@ function traceProducers(model: Module, example: Tensor): Trace {
   const calls = new Map<Module, number>();
   const consumers = new Map<Tensor, number>();
   const bnInput = new Map<BatchNorm2d, Tensor>();
-  const actInput = new Map<Activation, Tensor>();
+  const actInputs: [Activation, Tensor][] = [];
   const handles = model.modules().map((module) =>
     module.registerForwardHook((m, args, output) => {
       calls.set(m, (calls.get(m) ?? 0) + 1);
       const input = args[0];
       if (input instanceof Tensor) consumers.set(input, (consumers.get(input) ?? 0) + 1);
       if (m instanceof BatchNorm2d && input instanceof Tensor) bnInput.set(m, input);
-      if ((m instanceof ReLU || m instanceof ReLU6) && input instanceof Tensor) actInput.set(m, input);
+      if ((m instanceof ReLU || m instanceof ReLU6) && input instanceof Tensor) actInputs.push([m, input]);
       if ((m instanceof Conv2d || m instanceof BatchNorm2d) && output instanceof Tensor) producer.set(output, m);
     }),
   );
@@ -102,14 +108,16 @@ function traceProducers(model: Module, example: Tensor): Trace {
     const conv = producer.get(input);
     if (conv instanceof Conv2d && single(bn, input) && calls.get(conv) === 1) bnAfterConv.set(bn, conv);
   }
-  const activationAfter = new Map<Activation, Conv2d | BatchNorm2d>();
-  for (const [act, input] of actInput) {
+  const activationAfter: [Activation, Conv2d | BatchNorm2d][] = [];
+  const sharedActivations = new Set<Activation>();
+  for (const [act, input] of actInputs) {
+    if (calls.get(act) !== 1) sharedActivations.add(act);
     const source = producer.get(input);
-    if ((source instanceof Conv2d || source instanceof BatchNorm2d) && single(act, input) && calls.get(source) === 1) {
-      activationAfter.set(act, source);
+    if ((source instanceof Conv2d || source instanceof BatchNorm2d) && consumers.get(input) === 1 && calls.get(source) === 1) {
+      activationAfter.push([act, source]);
     }
   }
-  return { output, bnAfterConv, activationAfter };
+  return { output, bnAfterConv, activationAfter, sharedActivations };
 }
 
 /** Each module's place in the tree; modules reachable by two paths are left out. */
