@@ -183,6 +183,24 @@ class PaddedImageRows final : public SourceB {
   long channel_stride_;
 };
 
+// Columns [offset, ...) of another source as columns [0, ...).
+class ShiftedColumns final : public SourceB {
+ public:
+  ShiftedColumns(const SourceB& inner, long offset) : inner_(inner), offset_(offset) {}
+  void pack_columns(long p0, long kc, long j0, long nc, int nr, float* dst) const override {
+    inner_.pack_columns(p0, kc, j0 + offset_, nc, nr, dst);
+  }
+  bool row_pointers(long p0, long kc, const float** rows) const override {
+    if (!inner_.row_pointers(p0, kc, rows)) return false;
+    for (long p = 0; p < kc; ++p) rows[p] += offset_;
+    return true;
+  }
+
+ private:
+  const SourceB& inner_;
+  long offset_;
+};
+
 // dst = src + shift over one output row, clamped when there is an activation (NaN passes through).
 LANTERN_VECTORIZE void crop_row(const float* __restrict src, long n, float shift, const Epilogue* clamp, float* __restrict dst) {
   if (!clamp) {
@@ -220,23 +238,31 @@ void padded_prepare(const float* w, const ConvGeometry& g, float* dst) {
 void padded_conv2d(const float* image, const float* weights, const float* bias, float* out, const ConvGeometry& g,
                    bool parallel, const float* panels, Activation activation) {
   const PhaseShape p = phase_shape(g);
-  const long og = g.group_out(), patch = g.patch(), wide_plane = g.out_height * p.width;
+  const long og = g.group_out(), patch = g.patch();
   const float* padded = split_image(image, g.group_in(), g, p);
-  float* wide = scratch(ScratchSlot::Wide, static_cast<size_t>(og * wide_plane));
   StridedMatrix weights_matrix(weights, patch, 1);
   const MicroKernel& mk = padded_kernel(g);
   PrepackedA prepacked(weights_matrix, panels, og, patch, mk.mr, k_block_size(mk, patch));
   const SourceA& a = panels ? static_cast<const SourceA&>(prepacked) : weights_matrix;
   PaddedImageRows b(padded, g, p);
-  if (parallel) gemm(a, b, og, wide_plane, patch, wide, wide_plane, 1.0f, 0.0f);
-  else gemm_block(a, b, 0, 0, og, wide_plane, patch, wide, wide_plane, 1.0f, 0.0f);
-  // The wide rows are cut to the output width here, with the bias and the activation in the same pass.
+  // Output rows in chunks whose wide product (og x rows x width) stays in L2, so that the crop
+  // below reads it back from there rather than from memory (a 224x224 stem's product is 3 MB).
+  constexpr long kChunkFloats = 1L << 18;
+  const long rows_per_chunk = std::clamp(kChunkFloats / std::max(1L, og * p.width), 1L, g.out_height);
+  float* wide = scratch(ScratchSlot::Wide, static_cast<size_t>(og * rows_per_chunk * p.width));
   const Epilogue clamp = epilogue_for(activation);
-  for (long o = 0; o < og; ++o) {
-    float shift = bias ? bias[o] : 0.0f;
-    for (long oh = 0; oh < g.out_height; ++oh) {
-      crop_row(wide + o * wide_plane + oh * p.width, g.out_width, shift, activation == Activation::None ? nullptr : &clamp,
-               out + (o * g.out_height + oh) * g.out_width);
+  for (long oh0 = 0; oh0 < g.out_height; oh0 += rows_per_chunk) {
+    const long rows = std::min(rows_per_chunk, g.out_height - oh0), cols = rows * p.width;
+    ShiftedColumns chunk(b, oh0 * p.width);
+    if (parallel) gemm(mk, a, chunk, og, cols, patch, wide, cols, 1.0f, 0.0f);
+    else gemm_block(mk, a, chunk, 0, 0, og, cols, patch, wide, cols, 1.0f, 0.0f);
+    // The wide rows are cut to the output width here, with the bias and the activation in the same pass.
+    for (long o = 0; o < og; ++o) {
+      float shift = bias ? bias[o] : 0.0f;
+      for (long r = 0; r < rows; ++r) {
+        crop_row(wide + o * cols + r * p.width, g.out_width, shift, activation == Activation::None ? nullptr : &clamp,
+                 out + (o * g.out_height + oh0 + r) * g.out_width);
+      }
     }
   }
 }

@@ -346,14 +346,18 @@ void split_2d(const MicroKernel& mk, long m, long n, long parts, long* row_parts
 
 void gemm(const SourceA& a, const SourceB& b, long m, long n, long k, float* c, long ldc,
           float alpha, float beta, const Epilogue* epilogue) {
+  gemm(micro_kernel_for(m, n), a, b, m, n, k, c, ldc, alpha, beta, epilogue);
+}
+
+void gemm(const MicroKernel& mk, const SourceA& a, const SourceB& b, long m, long n, long k, float* c, long ldc,
+          float alpha, float beta, const Epilogue* epilogue) {
   // Below about a million multiply-adds, waking the pool costs more than it saves.
   constexpr double kParallelWork = 1 << 20;
   long threads = num_threads();
   if (threads == 1 || static_cast<double>(m) * n * k < kParallelWork) {
-    gemm_block(a, b, 0, 0, m, n, k, c, ldc, alpha, beta, epilogue);
+    gemm_block(mk, a, b, 0, 0, m, n, k, c, ldc, alpha, beta, epilogue);
     return;
   }
-  const MicroKernel& mk = micro_kernel_for(m, n);
   long rp, cp;
   split_2d(mk, m, n, threads, &rp, &cp);
   long rows = ((m + rp - 1) / rp + mk.mr - 1) / mk.mr * mk.mr;

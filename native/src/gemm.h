@@ -133,6 +133,9 @@ void gemm_block(const MicroKernel& mk, const SourceA& a, const SourceB& b, long 
 // The whole m x n product, split into blocks across the thread pool when it is large enough.
 void gemm(const SourceA& a, const SourceB& b, long m, long n, long k, float* c, long ldc,
           float alpha, float beta, const Epilogue* epilogue = nullptr);
+// The same with a given micro-kernel (one that panels were prepacked for).
+void gemm(const MicroKernel& mk, const SourceA& a, const SourceB& b, long m, long n, long k, float* c, long ldc,
+          float alpha, float beta, const Epilogue* epilogue = nullptr);
 
 // The product of one row vector a (k elements, stride a_stride) and a k x n matrix B whose element
 // (p, j) is b[p * rs + j * cs]: c[j] = alpha * sum_p a[p] B[p, j] + beta * c[j]. Packing B for the

@@ -16,6 +16,8 @@ const CASES: [string, ConvCase][] = [
   ["winograd 3x3", { batch: 2, inChannels: 16, outChannels: 24, height: 20, width: 18, kernel: [3, 3], pad: [1, 1, 1, 1] }],
   ["polyphase 7x7/2", { batch: 2, inChannels: 3, outChannels: 20, height: 23, width: 19, kernel: [7, 7], stride: [2, 2], pad: [3, 3, 3, 3] }],
   ["padded 5x5", { batch: 1, inChannels: 6, outChannels: 10, height: 9, width: 11, kernel: [5, 5], pad: [2, 2, 1, 1] }],
+  // A product too large for L2 is computed a few output rows at a time.
+  ["padded in row chunks", { batch: 1, inChannels: 2, outChannels: 64, height: 70, width: 70, kernel: [3, 3], pad: [1, 1, 1, 1] }],
   ["padded grouped", { batch: 3, inChannels: 8, outChannels: 12, height: 7, width: 6, kernel: [3, 3], pad: [1, 1, 1, 1], groups: 4 }],
   ["im2col 3x3/2", { batch: 2, inChannels: 12, outChannels: 17, height: 13, width: 15, kernel: [3, 3], stride: [2, 2], pad: [1, 1, 1, 1] }],
   ["im2col dilated", { batch: 1, inChannels: 5, outChannels: 9, height: 12, width: 12, kernel: [3, 2], stride: [2, 1], dilation: [2, 3] }],
