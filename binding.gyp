@@ -33,6 +33,7 @@
         "native/src/optim.cc",
         "native/src/pack_avx2.cc",
         "native/src/pool.cc",
+        "native/src/pool_avx512.cc",
         "native/src/reduce.cc",
         "native/src/scratch.cc",
         "native/src/thread_pool.cc"

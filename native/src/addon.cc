@@ -161,14 +161,14 @@ bool read_pool(Arguments& args, size_t i, PoolGeometry* g) {
 double pool_in(const PoolGeometry& g) { return static_cast<double>(g.planes) * g.in_plane(); }
 double pool_out(const PoolGeometry& g) { return static_cast<double>(g.planes) * g.out_plane(); }
 
-// maxPool2d(x, out, argmax, geometry)
+// maxPool2d(x, out, argmax | null, geometry)
 Napi::Value MaxPool2d(const Info& info) {
   Arguments args(info);
   PoolGeometry g;
   if (!read_pool(args, 3, &g)) return info.Env().Undefined();
   const float* x = args.floats(0, pool_in(g));
   float* out = args.floats(1, pool_out(g));
-  int32_t* argmax = args.ints(2, pool_out(g));
+  int32_t* argmax = args.ints(2, pool_out(g), true);
   if (!args.failed()) max_pool2d(x, out, argmax, g);
   return info.Env().Undefined();
 }

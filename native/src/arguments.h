@@ -27,12 +27,14 @@ class Arguments {
   long integer(size_t i) { return static_cast<long>(number(i)); }
   bool flag(size_t i) { return !failed_ && info_[i].ToBoolean().Value(); }
 
-  // A Float32Array with at least `need` elements; null (without failing) for null or undefined
-  // when `nullable`.
+  // A Float32Array (an Int32Array) with at least `need` elements; null (without failing) for null
+  // or undefined when `nullable`.
   float* floats(size_t i, double need, bool nullable = false) {
     return typed<float>(i, napi_float32_array, "a Float32Array", need, nullable);
   }
-  int32_t* ints(size_t i, double need) { return typed<int32_t>(i, napi_int32_array, "an Int32Array", need, false); }
+  int32_t* ints(size_t i, double need, bool nullable = false) {
+    return typed<int32_t>(i, napi_int32_array, "an Int32Array", need, nullable);
+  }
   // Element count of the typed array at position i (0 when absent).
   size_t length(size_t i) {
     if (failed_ || !info_[i].IsTypedArray()) return 0;

@@ -93,6 +93,44 @@ LANTERN_VECTORIZE void max_pool_row(const float* plane, const PoolGeometry& g, l
   for (long ow = 0; ow < ow_count; ++ow) out[ow] = best[ow], argmax[ow] = index[ow];
 }
 
+// max_pool_row without argmax: the reference's take rule on values alone (larger or NaN), so a NaN,
+// once taken, stays, and ties keep the first value seen.
+template <long Stride>
+LANTERN_VECTORIZE void max_pool_row_values(const float* plane, const PoolGeometry& g, long oh, float* out) {
+  const long sw = Stride > 0 ? Stride : g.stride_w, ow_count = g.out_width;
+  for (long ow = 0; ow < ow_count; ++ow) out[ow] = -std::numeric_limits<float>::infinity();
+  for (long kh = 0; kh < g.kernel_height; ++kh) {
+    long ih = oh * g.stride_h - g.pad_top + kh * g.dilation_h;
+    if (ih < 0 || ih >= g.in_height) continue;
+    for (long kw = 0; kw < g.kernel_width; ++kw) {
+      long offset = kw * g.dilation_w - g.pad_left, lo, hi;
+      valid_columns(offset, sw, g.in_width, ow_count, &lo, &hi);
+      const float* src = plane + ih * g.in_width + offset;
+      for (long ow = lo; ow < hi; ++ow) {
+        float v = src[ow * sw], best = out[ow];
+        out[ow] = ((v > best) | (v != v)) ? v : best;
+      }
+    }
+  }
+}
+
+void max_pool2d_values(const float* x, float* out, const PoolGeometry& g) {
+  for_each_plane_range(g, g.out_plane() * g.kernel_height * g.kernel_width, [&](long begin, long end) {
+#if LANTERN_X86
+    if (active_isa() == Isa::Avx512) return max_pool2d_values_avx512(x, out, g, begin, end);
+#endif
+    for (long p = begin; p < end; ++p) {
+      const float* plane = x + p * g.in_plane();
+      for (long oh = 0; oh < g.out_height; ++oh) {
+        float* row = out + p * g.out_plane() + oh * g.out_width;
+        if (g.stride_w == 1) max_pool_row_values<1>(plane, g, oh, row);
+        else if (g.stride_w == 2) max_pool_row_values<2>(plane, g, oh, row);
+        else max_pool_row_values<0>(plane, g, oh, row);
+      }
+    }
+  });
+}
+
 #if LANTERN_X86
 // The same scan with AVX-512 for rows too short to fill a vector along a row (LeNet's 14 and 5
 // columns): sixteen outputs per vector, each tap a masked gather of their window elements, and the
@@ -137,6 +175,7 @@ LANTERN_TARGET_AVX512 void max_pool_row_avx512(const float* plane, const PoolGeo
 }  // namespace
 
 void max_pool2d(const float* x, float* out, int32_t* argmax, const PoolGeometry& g) {
+  if (argmax == nullptr) return max_pool2d_values(x, out, g);
   for_each_plane_range(g, g.out_plane() * g.kernel_height * g.kernel_width, [&](long begin, long end) {
     std::vector<float> best(g.out_width);
     std::vector<int32_t> index(g.out_width);

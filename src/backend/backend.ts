@@ -221,7 +221,8 @@ export interface Backend {
   /** Accumulates into gradWeight (callers zero it first). */
   conv2dBackwardWeight(gradOut: TypedArray, x: TypedArray, gradWeight: TypedArray, g: Conv2dGeometry): void;
 
-  maxPool2d(x: TypedArray, out: TypedArray, argmax: Int32Array, g: Pool2dGeometry): void;
+  /** argmax gets each winner's h*W+w index within its plane; null when no backward pass needs it. */
+  maxPool2d(x: TypedArray, out: TypedArray, argmax: Int32Array | null, g: Pool2dGeometry): void;
   maxPool2dBackward(gradOut: TypedArray, argmax: Int32Array, gradIn: TypedArray, g: Pool2dGeometry): void;
   avgPool2d(x: TypedArray, out: TypedArray, g: Pool2dGeometry, countIncludePad: boolean, divisorOverride: number): void;
   avgPool2dBackward(gradOut: TypedArray, gradIn: TypedArray, g: Pool2dGeometry, countIncludePad: boolean, divisorOverride: number): void;

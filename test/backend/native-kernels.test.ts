@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { StridedView, UnaryOp, BinaryOp } from "../../src/backend/backend.js";
+import type { StridedView, UnaryOp, BinaryOp, Pool2dGeometry } from "../../src/backend/backend.js";
 import { jsBackend } from "../../src/backend/js/index.js";
 import { nativeBackend } from "../../src/backend/native/index.js";
 import { assertClose, convAgainstReference, forEachIsa, poolGeometry, randomArray, randomInt, rng, type ConvCase } from "./helpers.js";
@@ -181,5 +181,62 @@ test("max pooling matches the reference values and argmax: narrow and wide rows,
       assert.deepEqual(actualIndex, expectedIndex, `${isa} maxPool2d argmax ${JSON.stringify(g)}`);
       assertClose(actual, expected, 0, `${isa} maxPool2d ${JSON.stringify(g)}`);
     }
+  });
+});
+
+/** Exact agreement: the same float in every element, the sign of zero included; NaN meets NaN. */
+function assertSameFloats(actual: Float32Array, expected: Float32Array, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i], e = expected[i];
+    const show = (v: number) => (Object.is(v, -0) ? "-0" : String(v));
+    if (!(Object.is(a, e) || (Number.isNaN(a) && Number.isNaN(e)))) assert.fail(`${what}[${i}]: got ${show(a)}, expected ${show(e)}`);
+  }
+}
+
+/** Window geometry with its own kernel, stride, padding and dilation per axis. */
+function rectPoolGeometry(
+  planes: number, height: number, width: number, k: number[], s: number[], p: number[], d: number[], ceil: boolean,
+): Pool2dGeometry {
+  const rows = poolGeometry(planes, height, width, k[0], s[0], p[0], d[0], ceil);
+  const cols = poolGeometry(planes, height, width, k[1], s[1], p[1], d[1], ceil);
+  return { ...rows, outWidth: cols.outWidth, kernelWidth: k[1], strideW: s[1], padLeft: p[1], dilationW: d[1] };
+}
+
+test("max pooling without argmax gives the reference's values exactly: strides 1-4, kernels 2/3/5, dilation, NaN, -inf, ±0", { skip }, () => {
+  const random = rng(29);
+  const pick = <T>(values: T[]) => values[randomInt(random, 0, values.length - 1)];
+  // ResNet's stem pooling and LeNet's, then random windows over odd sizes.
+  const cases = [
+    rectPoolGeometry(8, 112, 112, [3, 3], [2, 2], [1, 1], [1, 1], false),
+    rectPoolGeometry(3, 28, 28, [2, 2], [2, 2], [0, 0], [1, 1], false),
+  ];
+  while (cases.length < 80) {
+    const k = [pick([2, 3, 5]), pick([2, 3, 5])], s = [randomInt(random, 1, 3), pick([1, 2, 2, 3, 4])];
+    const p = k.map((kk) => randomInt(random, 0, Math.floor(kk / 2))), d = [randomInt(random, 1, 2), randomInt(random, 1, 3)];
+    const g = rectPoolGeometry(randomInt(random, 1, 4), randomInt(random, 1, 30), randomInt(random, 1, 150), k, s, p, d, random() < 0.3);
+    if (g.outHeight >= 1 && g.outWidth >= 1) cases.push(g);
+  }
+  // Uniform values, or few distinct ones so that windows tie between -0 and +0 or hold only -inf;
+  // NaN nowhere, in a few rows, or in most windows.
+  const draw = (mode: number, nanRate: number) => {
+    if (random() < nanRate) return NaN;
+    if (mode === 0) return random() < 0.05 ? -Infinity : random() * 2 - 1;
+    return pick([-Infinity, -Infinity, -2, -1, -0, 0, -0, 0]);
+  };
+  const inputs = cases.map((g, i) => {
+    const size = g.planes * g.inHeight * g.inWidth;
+    return Float32Array.from({ length: size }, () => draw(i % 2, [0, 0.001, 0.02][i % 3]));
+  });
+  forEachIsa((isa) => {
+    cases.forEach((g, i) => {
+      const n = g.planes * g.outHeight * g.outWidth;
+      const expected = new Float32Array(n), reference = new Float32Array(n).fill(7), actual = new Float32Array(n).fill(7);
+      jsBackend.maxPool2d(inputs[i], expected, new Int32Array(n), g);
+      jsBackend.maxPool2d(inputs[i], reference, null, g);
+      native.maxPool2d(inputs[i], actual, null, g);
+      assertSameFloats(reference, expected, `reference without argmax ${JSON.stringify(g)}`);
+      assertSameFloats(actual, expected, `${isa} maxPool2d without argmax ${JSON.stringify(g)}`);
+    });
   });
 });

@@ -1,8 +1,11 @@
 import type { Pool2dGeometry } from "../backend.js";
 import type { TypedArray } from "../../tensor/dtype.js";
 
-/** Max pooling; `argmax` records the flat h*W+w index of each winner within its plane (as PyTorch). */
-export function maxPool2d(x: TypedArray, out: TypedArray, argmax: Int32Array, g: Pool2dGeometry): void {
+/**
+ * Max pooling; `argmax`, when given, records the flat h*W+w index of each winner within its plane
+ * (as PyTorch).
+ */
+export function maxPool2d(x: TypedArray, out: TypedArray, argmax: Int32Array | null, g: Pool2dGeometry): void {
   const { inHeight: H, inWidth: W, outHeight: OH, outWidth: OW } = g;
   for (let p = 0; p < g.planes; p++) {
     const inBase = p * H * W;
@@ -26,7 +29,7 @@ export function maxPool2d(x: TypedArray, out: TypedArray, argmax: Int32Array, g:
           }
         }
         out[outBase + oh * OW + ow] = best;
-        argmax[outBase + oh * OW + ow] = bestIndex;
+        if (argmax) argmax[outBase + oh * OW + ow] = bestIndex;
       }
     }
   }

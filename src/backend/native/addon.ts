@@ -32,7 +32,7 @@ export interface NativeAddon {
   conv2dPrepare(w: Float32Array, bias: Float32Array | null, geometry: Float64Array): Float32Array | null;
   conv2dBackwardInput(gradOut: Float32Array, w: Float32Array, gradIn: Float32Array, geometry: Float64Array): void;
   conv2dBackwardWeight(gradOut: Float32Array, x: Float32Array, gradWeight: Float32Array, geometry: Float64Array): void;
-  maxPool2d(x: Float32Array, out: Float32Array, argmax: Int32Array, geometry: Float64Array): void;
+  maxPool2d(x: Float32Array, out: Float32Array, argmax: Int32Array | null, geometry: Float64Array): void;
   maxPool2dBackward(gradOut: Float32Array, argmax: Int32Array, gradIn: Float32Array, geometry: Float64Array): void;
   avgPool2d(x: Float32Array, out: Float32Array, geometry: Float64Array, countIncludePad: boolean, divisorOverride: number): void;
   avgPool2dBackward(gradOut: Float32Array, gradIn: Float32Array, geometry: Float64Array, countIncludePad: boolean, divisorOverride: number): void;

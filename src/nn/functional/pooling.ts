@@ -2,7 +2,7 @@ import { Tensor } from "../../tensor/tensor.js";
 import { formatShape } from "../../tensor/shape.js";
 import { getBackend } from "../../backend/index.js";
 import type { Pool2dGeometry } from "../../backend/backend.js";
-import { record } from "../../autograd/node.js";
+import { needsGrad, record } from "../../autograd/node.js";
 import { uninitialized } from "../../ops/util.js";
 import { stack } from "../../ops/join.js";
 import type { Pair } from "./args.js";
@@ -98,6 +98,11 @@ export function maxPool2d(input: Tensor, opts: MaxPool2dOptions): Tensor | [Tens
   const g = poolGeometry(x, opts, "maxPool2d");
   const backend = getBackend();
   const out = uninitialized(outputShape(x, g), x.dtype);
+  // Indices cost more than the maxima themselves; inference asks for values only.
+  if (!opts.returnIndices && !needsGrad(x)) {
+    backend.maxPool2d(x.denseData(), out.data, null, g);
+    return unbatch(out, unbatched);
+  }
   const indices = uninitialized(out.shape, "int32");
   const argmax = indices.data as Int32Array;
   backend.maxPool2d(x.denseData(), out.data, argmax, g);

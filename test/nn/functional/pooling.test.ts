@@ -56,6 +56,29 @@ test("maxPool2d returns flat per-plane indices of the first maximum", () => {
   assert.deepEqual(indices.tolist(), [[[[1, 2], [8, 15]]]]);
 });
 
+test("maxPool2d without gradients (values only) matches the result recorded for backward: NaN, -inf, signed zeros", () => {
+  const configs: [number[], MaxPool2dOptions][] = [
+    ...MAX_CONFIGS.map(([, shape, opts]) => [shape, opts] as [number[], MaxPool2dOptions]),
+    [[1, 3, 17, 23], { kernelSize: 3, stride: 2, padding: 1 }],
+    [[2, 2, 9, 40], { kernelSize: [5, 3], stride: [3, 1], padding: [2, 1], dilation: [1, 2], ceilMode: true }],
+  ];
+  for (const dtype of ["float32", "float64"] as const) {
+    for (const [shape, opts] of configs) {
+      // Every 23 elements begin with NaN, -inf, +0 and -0.
+      const values = randn(shape).toArray().map((v, i) => [NaN, -Infinity, 0, -0][i % 23] ?? v);
+      const x = lt.tensor(values, { dtype }).reshape(shape);
+      const pool = () => F.maxPool2d(x, { ...opts, returnIndices: false });
+      const frozen = pool();
+      x.requiresGrad = true;
+      const recorded = pool();
+      const inference = lt.noGrad(pool);
+      assert.ok(recorded.gradFn && !inference.gradFn && !frozen.gradFn);
+      assert.deepStrictEqual(inference.tolist(), recorded.tolist(), `${dtype} ${JSON.stringify(opts)}`);
+      assert.deepStrictEqual(frozen.tolist(), recorded.tolist(), `${dtype} ${JSON.stringify(opts)}`);
+    }
+  }
+});
+
 test("avgPool2d divisors: padding counted, not counted, and overridden", () => {
   const x = lt.ones([1, 1, 2, 2]);
   assert.deepEqual(F.avgPool2d(x, { kernelSize: 2, stride: 1, padding: 1 }).tolist(), [[[[0.25, 0.5, 0.25], [0.5, 1, 0.5], [0.25, 0.5, 0.25]]]]);
