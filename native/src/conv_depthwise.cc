@@ -126,6 +126,14 @@ void depthwise_conv2d(const float* x, const float* w, const float* bias, float* 
   const Clamp clamp{activation != Activation::None, 0.0f,
                     activation == Activation::Relu6 ? 6.0f : std::numeric_limits<float>::infinity()};
 #if LANTERN_X86
+  // MobileNet's and EfficientNet's 3x3 unit-stride layers have a kernel of their own.
+  if (active_isa() == Isa::Avx512 && depthwise_3x3_suits(g)) {
+    const Depthwise3x3Plan plan = depthwise_3x3_plan(g);
+    parallel_range(g.batch * g.in_channels, std::max(1L, plane_grain(g) / og), [&](long begin, long end) {
+      depthwise_3x3_avx512(x, w, bias, out, g, plan, clamp, begin, end);
+    });
+    return;
+  }
   // Unit stride reads the input in place (masked loads stand in for the padding).
   const bool unit_stride_avx512 = active_isa() == Isa::Avx512 && g.stride_w == 1 && g.kernel_width <= 16;
   const bool stride2_avx512 = active_isa() == Isa::Avx512 && g.kernel_height == 3 && g.kernel_width == 3 &&

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { Conv2dGeometry, Pool2dGeometry } from "../../src/backend/backend.js";
+import type { Conv2dGeometry, ConvActivation, Pool2dGeometry } from "../../src/backend/backend.js";
 import { jsBackend } from "../../src/backend/js/index.js";
 import { nativeAddon, nativeBackend } from "../../src/backend/native/index.js";
 
@@ -99,8 +99,11 @@ export function forEachIsa(body: (isa: string) => void): void {
   }
 }
 
-/** The native conv2d forward and both backward passes against the reference backend on random data. */
-export function convAgainstReference(random: () => number, c: ConvCase, bias: boolean, what: string): void {
+/**
+ * The native conv2d forward (with `activation` fused) and both backward passes against the
+ * reference backend on random data.
+ */
+export function convAgainstReference(random: () => number, c: ConvCase, bias: boolean, what: string, activation: ConvActivation = "none"): void {
   const native = nativeBackend!;
   const g = convGeometry(c);
   const inSize = g.batch * g.inChannels * g.inHeight * g.inWidth;
@@ -110,8 +113,8 @@ export function convAgainstReference(random: () => number, c: ConvCase, bias: bo
   const w = randomArray(random, wSize);
   const b = bias ? randomArray(random, g.outChannels) : null;
   const expected = new Float32Array(outSize), actual = new Float32Array(outSize).fill(NaN);
-  jsBackend.conv2d(x, w, b, expected, g);
-  native.conv2d(x, w, b, actual, g);
+  jsBackend.conv2d(x, w, b, expected, g, activation);
+  native.conv2d(x, w, b, actual, g, activation);
   assertClose(actual, expected, 1e-4, `${what} forward`);
 
   const gradOut = randomArray(random, outSize);

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { StridedView, UnaryOp, BinaryOp, Pool2dGeometry } from "../../src/backend/backend.js";
 import { jsBackend } from "../../src/backend/js/index.js";
 import { nativeBackend } from "../../src/backend/native/index.js";
-import { assertClose, convAgainstReference, forEachIsa, poolGeometry, randomArray, randomInt, rng, type ConvCase } from "./helpers.js";
+import { assertClose, convAgainstReference, convGeometry, forEachIsa, poolGeometry, randomArray, randomInt, rng, type ConvCase } from "./helpers.js";
 
 const skip = nativeBackend ? false : "native core not built";
 const native = nativeBackend!;
@@ -38,6 +38,47 @@ test("depthwise convolutions match the reference: strides 1-3, kernels 1-7, dila
     { batch: 1, inChannels: 2, outChannels: 2, height: 4, width: 5, kernel: [3, 3], stride: [2, 2], pad: [2, 2, 2, 2], groups: 2 },
   ];
   forEachIsa((isa) => cases.forEach((c, i) => convAgainstReference(random, c, i % 2 === 1, `${isa} depthwise case ${i} ${JSON.stringify(c)}`)));
+});
+
+test("depthwise 3x3 unit-stride convolutions match the reference: widths 1-20 and wider, both paddings, multipliers, fused activations", { skip }, () => {
+  const random = rng(25);
+  const heights = [1, 2, 3, 7, 8, 14, 15];
+  // [top, bottom, left, right]: MobileNet's padding 1, none, and uneven or wider ones.
+  const pads: [number, number, number, number][] = [[0, 0, 0, 0], [1, 0, 0, 1], [0, 1, 1, 0], [2, 2, 2, 2], [2, 0, 0, 2]];
+  const widths = [...Array.from({ length: 20 }, (_, i) => i + 1), 23, 31, 32, 33, 48, 65];
+  const activations = ["none", "relu", "relu6"] as const;
+  const cases: { c: ConvCase; bias: boolean; activation: (typeof activations)[number] }[] = [];
+  widths.forEach((width, i) => {
+    for (const pad of [[1, 1, 1, 1] as [number, number, number, number], pads[i % pads.length]]) {
+      const k = cases.length;
+      const height = heights[k % heights.length], og = 1 + (k % 2), channels = 2 + (k % 3);
+      if (height + pad[0] + pad[1] < 3 || width + pad[2] + pad[3] < 3) continue;
+      cases.push({
+        c: { batch: k % 4 === 0 ? 3 : 1, inChannels: channels, outChannels: channels * og, height, width, kernel: [3, 3], pad, groups: channels },
+        bias: k % 3 !== 1,
+        activation: activations[Math.floor(k / 2) % 3],
+      });
+    }
+  });
+  forEachIsa((isa) => cases.forEach(({ c, bias, activation }, i) =>
+    convAgainstReference(random, c, bias, `${isa} depthwise 3x3 case ${i} ${activation} ${JSON.stringify(c)}`, activation)));
+});
+
+test("depthwise 3x3 convolutions pass a NaN through the fused ReLU6 to exactly the outputs whose window holds it", { skip }, () => {
+  const random = rng(26);
+  for (const size of [7, 14]) {
+    const g = convGeometry({ batch: 1, inChannels: 2, outChannels: 2, height: size, width: size, kernel: [3, 3], pad: [1, 1, 1, 1], groups: 2 });
+    const x = randomArray(random, 2 * size * size);
+    x[size + 3] = NaN;
+    const w = randomArray(random, 18), b = randomArray(random, 2);
+    const expected = new Float32Array(x.length);
+    jsBackend.conv2d(x, w, b, expected, g, "relu6");
+    forEachIsa((isa) => {
+      const actual = new Float32Array(x.length);
+      native.conv2d(x, w, b, actual, g, "relu6");
+      assertClose(actual, expected, 1e-5, `${isa} ${size}x${size}`);
+    });
+  }
 });
 
 test("unit-stride weight gradients over padded copies match the reference: groups, dilation, large kernels, batch 1 and large", { skip }, () => {
