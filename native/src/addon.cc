@@ -83,8 +83,9 @@ double input_size(const ConvGeometry& g) { return static_cast<double>(g.batch) *
 double output_size(const ConvGeometry& g) { return static_cast<double>(g.batch) * g.out_channels * g.out_plane(); }
 double weight_size(const ConvGeometry& g) { return static_cast<double>(g.out_channels) * g.patch(); }
 
-// conv2d(x, w, bias | null, out, geometry, activation?, prepared?): prepared is a Float32Array
-// from conv2dPrepare, used when it was made for this geometry.
+// conv2d(x, w, bias | null, out, geometry, activation?, prepared?, residual?): prepared is a
+// Float32Array from conv2dPrepare, used when it was made for this geometry; residual (the output's
+// size) is added before the activation.
 Napi::Value Conv2d(const Info& info) {
   Arguments args(info);
   ConvGeometry g;
@@ -101,7 +102,8 @@ Napi::Value Conv2d(const Info& info) {
   }
   const float* prepared = info.Length() > 6 ? args.floats(6, 0, true) : nullptr;
   const size_t prepared_size = prepared ? args.length(6) : 0;
-  if (!args.failed()) conv2d(x, w, bias, out, g, static_cast<Activation>(activation), prepared, prepared_size);
+  const float* residual = info.Length() > 7 ? args.floats(7, output_size(g), true) : nullptr;
+  if (!args.failed()) conv2d(x, w, bias, out, g, static_cast<Activation>(activation), prepared, prepared_size, residual);
   return info.Env().Undefined();
 }
 

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <limits>
 
+#include "cpu.h"
 #include "gemm.h"
 #include "gemm_bias.h"
 #include "pack.h"
@@ -192,6 +193,19 @@ Epilogue epilogue_for(Activation activation) {
   return {0.0f, activation == Activation::Relu6 ? 6.0f : std::numeric_limits<float>::infinity()};
 }
 
+LANTERN_VECTORIZE void add_and_activate(float* data, const float* residual, long n, Activation activation) {
+  const Epilogue e = epilogue_for(activation);
+  if (activation == Activation::None) {
+    for (long i = 0; i < n; ++i) data[i] += residual[i];
+    return;
+  }
+  for (long i = 0; i < n; ++i) {
+    float v = data[i] + residual[i];
+    v = v < e.lo ? e.lo : v;  // NaN passes through, as in PyTorch
+    data[i] = v > e.hi ? e.hi : v;
+  }
+}
+
 void activate(float* data, long n, Activation activation) {
   if (activation == Activation::None) return;
   const float high = activation == Activation::Relu6 ? 6.0f : std::numeric_limits<float>::infinity();
@@ -229,15 +243,21 @@ void im2col_prepare(const float* w, const float* bias, const ConvGeometry& g, fl
 }
 
 void conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g, Activation activation,
-            const float* prepared, size_t prepared_size) {
+            const float* prepared, size_t prepared_size, const float* residual) {
   const ConvPath path = conv_path(g);
   const float* panels = prepared ? conv2d_prepared_panels(prepared, prepared_size, g, bias != nullptr) : nullptr;
   if (path == ConvPath::Depthwise) {
-    depthwise_conv2d(x, w, bias, out, g, activation);
+    depthwise_conv2d(x, w, bias, out, g, residual ? Activation::None : activation);
+    if (residual) {
+      const long n = g.batch * g.out_channels * g.out_plane();
+      parallel_range(n, 1L << 16, [&](long begin, long end) {
+        add_and_activate(out + begin, residual + begin, end - begin, activation);
+      });
+    }
     return;
   }
   if (path == ConvPath::Winograd) {
-    winograd_conv2d(x, w, bias, out, g, panels, activation);
+    winograd_conv2d(x, w, bias, out, g, panels, activation, residual);
     return;
   }
   const long og = g.group_out(), patch = g.patch(), spatial = g.out_plane();
@@ -250,8 +270,9 @@ void conv2d(const float* x, const float* w, const float* bias, float* out, const
     const float* image = x + (n * g.in_channels + gi * g.group_in()) * g.in_plane();
     const float* group_panels = panels ? panels + gi * per_group : nullptr;
     float* c = out + (n * g.out_channels + gi * og) * spatial;
+    const float* res = residual ? residual + (c - out) : nullptr;
     if (path == ConvPath::Padded) {
-      padded_conv2d(image, w + gi * og * patch, bias ? bias + gi * og : nullptr, c, g, parallel, group_panels, activation);
+      padded_conv2d(image, w + gi * og * patch, bias ? bias + gi * og : nullptr, c, g, parallel, group_panels, activation, res);
       return;
     }
     StridedMatrix weights(w + gi * og * patch, patch, 1);
@@ -267,8 +288,11 @@ void conv2d(const float* x, const float* w, const float* bias, float* out, const
     const SourceB& b_used = bias ? static_cast<const SourceB&>(b_ones) : b;
     const Epilogue clamp = epilogue_for(activation);
     const Epilogue* epilogue = activation == Activation::None ? nullptr : &clamp;
-    if (parallel) gemm(a_used, b_used, og, spatial, k, c, spatial, 1.0f, 0.0f, epilogue);
-    else gemm_block(a_used, b_used, 0, 0, og, spatial, k, c, spatial, 1.0f, 0.0f, epilogue);
+    // A residual is copied into the output first and accumulated onto (beta = 1).
+    if (res) std::copy(res, res + og * spatial, c);
+    const float beta = res ? 1.0f : 0.0f;
+    if (parallel) gemm(a_used, b_used, og, spatial, k, c, spatial, 1.0f, beta, epilogue);
+    else gemm_block(a_used, b_used, 0, 0, og, spatial, k, c, spatial, 1.0f, beta, epilogue);
   });
 }
 

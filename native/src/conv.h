@@ -40,8 +40,10 @@ enum class Activation { None = 0, Relu = 1, Relu6 = 2 };
 // prepared (size floats) may hold weights rearranged ahead by conv2d_prepare: when it was made for
 // this geometry, bias and instruction set, the call skips packing the weights; otherwise it is
 // ignored. The caller keeps it in step with w and bias.
+// residual, when not null, has the output's layout and is added before the activation.
 void conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g,
-            Activation activation = Activation::None, const float* prepared = nullptr, size_t prepared_size = 0);
+            Activation activation = Activation::None, const float* prepared = nullptr, size_t prepared_size = 0,
+            const float* residual = nullptr);
 
 // Inference weights prepared once per geometry (conv_prepared.cc), as onnxruntime prepacks its
 // initialisers: the floats conv2d_prepare writes (0 when the geometry's path packs nothing, as
@@ -73,6 +75,8 @@ void for_each_unit(long units, Unit unit) {
 }
 // Applies `activation` to n floats in place.
 void activate(float* data, long n, Activation activation);
+// data = activation(data + residual) over n floats.
+void add_and_activate(float* data, const float* residual, long n, Activation activation);
 // The clamp of an activation, as the GEMM epilogue applies it.
 Epilogue epilogue_for(Activation activation);
 void conv2d_backward_input(const float* grad_out, const float* w, float* grad_in, const ConvGeometry& g);
@@ -112,7 +116,8 @@ bool phases_suit(const ConvGeometry& g);
 // and out point at the group's first channel; parallel lets it use the pool; panels, when not null,
 // are the group's weights as padded_prepare packed them.
 void padded_conv2d(const float* image, const float* weights, const float* bias, float* out, const ConvGeometry& g,
-                   bool parallel, const float* panels = nullptr, Activation activation = Activation::None);
+                   bool parallel, const float* panels = nullptr, Activation activation = Activation::None,
+                   const float* residual = nullptr);
 long padded_prepared_size(const ConvGeometry& g);
 void padded_prepare(const float* w, const ConvGeometry& g, float* dst);
 
@@ -131,7 +136,8 @@ void dot_weight_grad(const float* wide, const float* padded, const ConvGeometry&
 // prepared, when not null, holds the transformed kernels as winograd_prepare packed them.
 bool winograd_suits(const ConvGeometry& g);
 void winograd_conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g,
-                     const float* prepared = nullptr, Activation activation = Activation::None);
+                     const float* prepared = nullptr, Activation activation = Activation::None,
+                     const float* residual = nullptr);
 long winograd_prepared_size(const ConvGeometry& g);
 void winograd_prepare(const float* w, const ConvGeometry& g, float* dst);
 

@@ -155,26 +155,35 @@ class PaddedImageRows final : public SourceB {
   }
 
   bool row_pointers(long p0, long kc, const float** rows) const override {
-    const long taps = static_cast<long>(offsets_.size());
-    for (long p = 0; p < kc; ++p) rows[p] = row(p0 + p, taps);
+    for_each_row(p0, kc, [&](long p, const float* row) { rows[p] = row; });
     return true;
   }
 
   void pack_columns(long p0, long kc, long j0, long nc, int nr, float* dst) const override {
-    const long taps = static_cast<long>(offsets_.size());
     for (long c0 = 0; c0 < nc; c0 += nr, dst += kc * nr) {
       long cols = std::min<long>(nr, nc - c0);
-      for (long p = 0; p < kc; ++p) {
-        const float* __restrict src = row(p0 + p, taps) + j0 + c0;
+      for_each_row(p0, kc, [&](long p, const float* row) {
+        const float* __restrict src = row + j0 + c0;
         float* __restrict out = dst + p * nr;
         for (long t = 0; t < cols; ++t) out[t] = src[t];
         for (long t = cols; t < nr; ++t) out[t] = 0.0f;
-      }
+      });
     }
   }
 
  private:
-  const float* row(long p, long taps) const { return split_ + p / taps * channel_stride_ + offsets_[p % taps]; }
+  // visit(p - p0, start of im2col row p) for p in [p0, p0 + kc), stepping (channel, tap) without a
+  // division per row (these run once per k step of every panel).
+  template <typename Visit>
+  void for_each_row(long p0, long kc, Visit visit) const {
+    const long taps = static_cast<long>(offsets_.size());
+    long tap = p0 % taps;
+    const float* channel = split_ + p0 / taps * channel_stride_;
+    for (long p = 0; p < kc; ++p) {
+      visit(p, channel + offsets_[tap]);
+      if (++tap == taps) tap = 0, channel += channel_stride_;
+    }
+  }
 
   const float* split_;
   const ConvGeometry& g_;
@@ -201,15 +210,17 @@ class ShiftedColumns final : public SourceB {
   long offset_;
 };
 
-// dst = src + shift over one output row, clamped when there is an activation (NaN passes through).
-LANTERN_VECTORIZE void crop_row(const float* __restrict src, long n, float shift, const Epilogue* clamp, float* __restrict dst) {
-  if (!clamp) {
+// dst = src + shift (+ residual) over one output row, clamped when there is an activation (NaN
+// passes through).
+LANTERN_VECTORIZE void crop_row(const float* __restrict src, long n, float shift, const float* __restrict residual,
+                                const Epilogue* clamp, float* __restrict dst) {
+  if (!clamp && !residual) {
     for (long i = 0; i < n; ++i) dst[i] = src[i] + shift;
     return;
   }
-  const float lo = clamp->lo, hi = clamp->hi;
+  const float lo = clamp ? clamp->lo : -__builtin_inff(), hi = clamp ? clamp->hi : __builtin_inff();
   for (long i = 0; i < n; ++i) {
-    float v = src[i] + shift;
+    float v = src[i] + shift + (residual ? residual[i] : 0.0f);
     v = v < lo ? lo : v;
     dst[i] = v > hi ? hi : v;
   }
@@ -236,7 +247,7 @@ void padded_prepare(const float* w, const ConvGeometry& g, float* dst) {
 }
 
 void padded_conv2d(const float* image, const float* weights, const float* bias, float* out, const ConvGeometry& g,
-                   bool parallel, const float* panels, Activation activation) {
+                   bool parallel, const float* panels, Activation activation, const float* residual) {
   const PhaseShape p = phase_shape(g);
   const long og = g.group_out(), patch = g.patch();
   const float* padded = split_image(image, g.group_in(), g, p);
@@ -260,8 +271,9 @@ void padded_conv2d(const float* image, const float* weights, const float* bias, 
     for (long o = 0; o < og; ++o) {
       float shift = bias ? bias[o] : 0.0f;
       for (long r = 0; r < rows; ++r) {
-        crop_row(wide + o * cols + r * p.width, g.out_width, shift, activation == Activation::None ? nullptr : &clamp,
-                 out + (o * g.out_height + oh0 + r) * g.out_width);
+        const long at = (o * g.out_height + oh0 + r) * g.out_width;
+        crop_row(wide + o * cols + r * p.width, g.out_width, shift, residual ? residual + at : nullptr,
+                 activation == Activation::None ? nullptr : &clamp, out + at);
       }
     }
   }

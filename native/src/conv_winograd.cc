@@ -177,7 +177,7 @@ LANTERN_TARGET_AVX512 void transform_input_run(const float* image, const ConvGeo
 // image, from the products (m_xi[o][position] at m + (xi * O + o) * block + position), plus bias.
 LANTERN_TARGET_AVX512 void transform_output_run(const float* m, long block, long count, const float* bias,
                                                 const ConvGeometry& g, long ty, long tx, const Epilogue* clamp,
-                                                float* image) {
+                                                const float* residual, float* image) {
   const __m512i low = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
   const __m512i high = _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
   const long O = g.out_channels, xi_stride = O * block;
@@ -205,12 +205,19 @@ LANTERN_TARGET_AVX512 void transform_output_run(const float* m, long block, long
       if (i >= rows) break;
       __m512 y0 = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(s[i][0], s[i][1]), s[i][2]), b);
       __m512 y1 = _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(s[i][1], s[i][2]), s[i][3]), b);
-      if (clamp) {  // NaN passes through, as in PyTorch
-        y0 = _mm512_min_ps(ceiling, _mm512_max_ps(floor, y0));
-        y1 = _mm512_min_ps(ceiling, _mm512_max_ps(floor, y1));
+      // The two output columns of each tile, interleaved into output order.
+      __m512 row_lo = _mm512_permutex2var_ps(y0, low, y1), row_hi = _mm512_permutex2var_ps(y0, high, y1);
+      if (residual) {
+        const float* r = residual + (dst - image) + i * g.out_width;
+        row_lo = _mm512_add_ps(row_lo, _mm512_maskz_loadu_ps(store_lo, r));
+        row_hi = _mm512_add_ps(row_hi, _mm512_maskz_loadu_ps(store_hi, r + 16));
       }
-      _mm512_mask_storeu_ps(dst + i * g.out_width, store_lo, _mm512_permutex2var_ps(y0, low, y1));
-      _mm512_mask_storeu_ps(dst + i * g.out_width + 16, store_hi, _mm512_permutex2var_ps(y0, high, y1));
+      if (clamp) {  // NaN passes through, as in PyTorch
+        row_lo = _mm512_min_ps(ceiling, _mm512_max_ps(floor, row_lo));
+        row_hi = _mm512_min_ps(ceiling, _mm512_max_ps(floor, row_hi));
+      }
+      _mm512_mask_storeu_ps(dst + i * g.out_width, store_lo, row_lo);
+      _mm512_mask_storeu_ps(dst + i * g.out_width + 16, store_hi, row_hi);
     }
   }
 }
@@ -255,7 +262,7 @@ void winograd_prepare(const float* w, const ConvGeometry& g, float* panels) {
 }
 
 void winograd_conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g,
-                     const float* prepared, Activation activation) {
+                     const float* prepared, Activation activation, const float* residual) {
   const Epilogue clamp = epilogue_for(activation);
   const long O = g.out_channels, C = g.in_channels;
   const Tiling t = tiling(g);
@@ -298,7 +305,8 @@ void winograd_conv2d(const float* x, const float* w, const float* bias, float* o
     for_each_tile_run(t, begin, end, [&](long n, long ty, long tx, long count, long offset) {
       for (long i = 0; i < count; i += 16) {
         transform_output_run(m + offset + i, block, std::min(16L, count - i), bias, g, ty, tx + i,
-                             activation == Activation::None ? nullptr : &clamp, out + n * O * g.out_plane());
+                             activation == Activation::None ? nullptr : &clamp,
+                             residual ? residual + n * O * g.out_plane() : nullptr, out + n * O * g.out_plane());
       }
     });
   });
@@ -310,7 +318,8 @@ void winograd_conv2d(const float* x, const float* w, const float* bias, float* o
 
 namespace lantern {
 bool winograd_suits(const ConvGeometry&) { return false; }
-void winograd_conv2d(const float*, const float*, const float*, float*, const ConvGeometry&, const float*, Activation) {}
+void winograd_conv2d(const float*, const float*, const float*, float*, const ConvGeometry&, const float*, Activation,
+                     const float*) {}
 long winograd_prepared_size(const ConvGeometry&) { return 0; }
 void winograd_prepare(const float*, const ConvGeometry&, float*) {}
 }  // namespace lantern

@@ -63,6 +63,19 @@ export type ConvActivation = "none" | "relu" | "relu6";
  */
 export type PreparedConv2d = object;
 
+/** What conv2d does besides the convolution, in one pass over its output. */
+export interface Conv2dCallOptions {
+  /** Applied last (default "none"): out = activation(conv + bias + residual). */
+  activation?: ConvActivation;
+  /** Added before the activation, the output's shape (a ResNet block's shortcut, in inference). */
+  residual?: TypedArray | null;
+  /**
+   * From this backend's prepareConv2d on the same w, bias and geometry: lets it skip rearranging
+   * the weights; one made for anything else is ignored.
+   */
+  prepared?: PreparedConv2d | null;
+}
+
 /** Geometry of a 2-D pooling window over NCHW input (channels folded into `planes`). */
 export interface Pool2dGeometry {
   planes: number;
@@ -206,12 +219,8 @@ export interface Backend {
   /** Adjoint of gatherAlong: out[o, index[o, i, j], j] += src[o, i, j]. */
   scatterAddAlong(src: TypedArray, index: Int32Array, outer: number, size: number, inner: number, indexSize: number, out: TypedArray): void;
 
-  /**
-   * `activation` (default "none") is applied to the output in the same call (an inference epilogue).
-   * `prepared`, from this backend's prepareConv2d on the same w, bias and geometry, lets it skip
-   * rearranging the weights; one made for anything else is ignored.
-   */
-  conv2d(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: Conv2dGeometry, activation?: ConvActivation, prepared?: PreparedConv2d | null): void;
+  /** Overwrites out with the convolution; `opts` adds an epilogue and prepared weights (see Conv2dCallOptions). */
+  conv2d(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: Conv2dGeometry, opts?: Conv2dCallOptions): void;
   /**
    * Optional: the weights rearranged for repeated conv2d calls on geometry g, or null when this
    * geometry has nothing to prepare. Backends without it (the reference) read the weights as they are.

@@ -113,8 +113,8 @@ export function convAgainstReference(random: () => number, c: ConvCase, bias: bo
   const w = randomArray(random, wSize);
   const b = bias ? randomArray(random, g.outChannels) : null;
   const expected = new Float32Array(outSize), actual = new Float32Array(outSize).fill(NaN);
-  jsBackend.conv2d(x, w, b, expected, g, activation);
-  native.conv2d(x, w, b, actual, g, activation);
+  jsBackend.conv2d(x, w, b, expected, g, { activation });
+  native.conv2d(x, w, b, actual, g, { activation });
   assertClose(actual, expected, 1e-4, `${what} forward`);
 
   const gradOut = randomArray(random, outSize);

@@ -72,10 +72,10 @@ test("depthwise 3x3 convolutions pass a NaN through the fused ReLU6 to exactly t
     x[size + 3] = NaN;
     const w = randomArray(random, 18), b = randomArray(random, 2);
     const expected = new Float32Array(x.length);
-    jsBackend.conv2d(x, w, b, expected, g, "relu6");
+    jsBackend.conv2d(x, w, b, expected, g, { activation: "relu6" });
     forEachIsa((isa) => {
       const actual = new Float32Array(x.length);
-      native.conv2d(x, w, b, actual, g, "relu6");
+      native.conv2d(x, w, b, actual, g, { activation: "relu6" });
       assertClose(actual, expected, 1e-5, `${isa} ${size}x${size}`);
     });
   }

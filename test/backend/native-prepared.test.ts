@@ -43,17 +43,17 @@ test("conv2d with prepared weights gives exactly the unprepared result on every 
         for (const activation of ["none", "relu6"] as ConvActivation[]) {
           const { g, x, w, b, out } = operands(c, bias, 100 + i);
           const plain = out(), prepared = out(), expected = out();
-          native.conv2d(x, w, b, plain, g, activation);
+          native.conv2d(x, w, b, plain, g, { activation });
           const handle = native.prepareConv2d!(w, b, g);
-          native.conv2d(x, w, b, prepared, g, activation, handle);
+          native.conv2d(x, w, b, prepared, g, { activation, prepared: handle });
           const what = `${isa} ${name} bias=${bias} ${activation}`;
           assert.deepEqual(prepared, plain, what);
-          jsBackend.conv2d(x, w, b, expected, g, activation);
+          jsBackend.conv2d(x, w, b, expected, g, { activation });
           assertClose(prepared, expected, 1e-4, what);
           // The panels are what the call reads: zeroed, they change the result.
           const zeroed = (handle as Float32Array).slice().fill(0, 16);
           const fromZeroed = out();
-          native.conv2d(x, w, b, fromZeroed, g, activation, zeroed);
+          native.conv2d(x, w, b, fromZeroed, g, { activation, prepared: zeroed });
           assert.notDeepEqual(fromZeroed, plain, `${what}: prepared panels unused`);
         }
       }
@@ -78,7 +78,7 @@ test("prepared weights made for something else are ignored, not misread", { skip
   stale.push(full.subarray(0, full.length - 1), new Float32Array(16));
   for (const [i, handle] of stale.entries()) {
     const actual = out();
-    native.conv2d(x, w, b, actual, g, "none", handle);
+    native.conv2d(x, w, b, actual, g, { prepared: handle });
     assert.deepEqual(actual, expected, `stale preparation ${i}`);
   }
   // Made under another instruction set.
@@ -87,7 +87,7 @@ test("prepared weights made for something else are ignored, not misread", { skip
     forEachIsa((other) => {
       const want = out(), got = out();
       native.conv2d(x, w, b, want, g);
-      native.conv2d(x, w, b, got, g, "none", made);
+      native.conv2d(x, w, b, got, g, { prepared: made });
       assert.deepEqual(got, want, `made under ${isa}, run under ${other}`);
     });
   });
@@ -132,4 +132,22 @@ test("the prepared-weights cache keeps a few geometries and follows the backend"
   assert.equal(cache.lookup(jsBackend, w, b, g), null, "the reference backend prepares nothing");
   cache.clear();
   assert.equal(cache.size, 0);
+});
+
+test("conv2d adds a residual before the activation on every path, prepared or not", { skip }, () => {
+  const depthwise: [string, ConvCase] = ["depthwise", { batch: 2, inChannels: 6, outChannels: 6, height: 9, width: 10, kernel: [3, 3], pad: [1, 1, 1, 1], groups: 6 }];
+  forEachIsa((isa) => {
+    [...CASES, depthwise].forEach(([name, c], i) => {
+      for (const activation of ["none", "relu", "relu6"] as ConvActivation[]) {
+        const { g, x, w, b, out } = operands(c, i % 2 === 0, 300 + i);
+        const residual = randomArray(rng(i), g.batch * g.outChannels * g.outHeight * g.outWidth, 3);
+        const expected = out(), actual = out(), prepared = out();
+        jsBackend.conv2d(x, w, b, expected, g, { activation, residual });
+        native.conv2d(x, w, b, actual, g, { activation, residual });
+        native.conv2d(x, w, b, prepared, g, { activation, residual, prepared: native.prepareConv2d!(w, b, g) });
+        assertClose(actual, expected, 1e-4, `${isa} ${name} ${activation}`);
+        assert.deepEqual(prepared, actual, `${isa} ${name} ${activation} prepared`);
+      }
+    });
+  });
 });

@@ -65,10 +65,22 @@ test("fuseConvBn folds MobileNetV2's batch norms and ReLU6s and keeps its logits
   const x = lt.randn([2, 3, 64, 64], { generator: new lt.Generator(2) });
   const before = lt.noGrad(() => model.call(x));
   const report = lt.nn.utils.fuseConvBn(model, x);
-  assert.deepEqual(report, { batchNorms: 52, activations: 35 });
+  assert.deepEqual(report, { batchNorms: 52, activations: 35, residuals: 10 });
   assert.equal(model.modules().filter((m) => m instanceof nn.BatchNorm2d).length, 0);
   const after = lt.noGrad(() => model.call(x));
   assertClose(after, before, { rtol: 1e-4, atol: 1e-4 });
+});
+
+test("fuseConvBn ends ResNet-50's bottlenecks in one convolution that adds the shortcut", () => {
+  const model = lt.vision.models.resnet50({ numClasses: 10 });
+  randomizeBatchNorms(model, 6);
+  model.eval();
+  const x = lt.randn([1, 3, 32, 32], { generator: new lt.Generator(7) });
+  const before = lt.noGrad(() => model.call(x));
+  const report = lt.nn.utils.fuseConvBn(model, x);
+  // 53 BNs; the stem ReLU and each bottleneck's two inner ReLUs (33); 16 bottlenecks.
+  assert.deepEqual(report, { batchNorms: 53, activations: 33, residuals: 16 });
+  assertClose(lt.noGrad(() => model.call(x)), before, { rtol: 1e-4, atol: 1e-4 });
 });
 
 test("fuseConvBn folds ResNet-18's batch norms (downsample branches included) and fuses its shared ReLU where a conv feeds it", () => {
@@ -79,12 +91,13 @@ test("fuseConvBn folds ResNet-18's batch norms (downsample branches included) an
   const before = lt.noGrad(() => model.call(x));
   const report = lt.nn.utils.fuseConvBn(model, x);
   // 20 BNs (17 after convs in blocks and the stem, 3 in downsample branches). The stem's ReLU and
-  // each block's ReLU after bn1 (8) are fused; the block's ReLU after the residual sum is not.
-  assert.deepEqual(report, { batchNorms: 20, activations: 9 });
+  // each block's ReLU after bn1 (8) are fused; each block's conv2 then adds the shortcut and applies
+  // the ReLU after the sum (8 residuals).
+  assert.deepEqual(report, { batchNorms: 20, activations: 9, residuals: 8 });
   const block = model.layer1.at(0) as unknown as { relu: lt.nn.Module; conv1: lt.nn.Conv2d; conv2: lt.nn.Conv2d };
   assert.ok(block.relu instanceof nn.ReLU, "the shared ReLU stays in the block");
   assert.equal(block.conv1.activation, "relu");
-  assert.equal(block.conv2.activation, null);
+  assert.equal(block.conv2.activation, "relu", "conv2 ends the block: relu(conv2(out) + identity)");
   assertClose(lt.noGrad(() => model.call(x)), before, { rtol: 1e-4, atol: 1e-4 });
   // With a gradient to compute the ReLU runs as its own op again.
   const conv = new nn.Conv2d(2, 3, 3);

@@ -1,4 +1,4 @@
-import type { Conv2dGeometry, ConvActivation } from "../backend.js";
+import type { Conv2dGeometry, Conv2dCallOptions } from "../backend.js";
 import type { TypedArray } from "../../tensor/dtype.js";
 import { gemm } from "./gemm.js";
 
@@ -62,7 +62,9 @@ function groupSizes(g: Conv2dGeometry) {
   return { cg, og, patch, spatial };
 }
 
-export function conv2d(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: Conv2dGeometry, activation: ConvActivation = "none"): void {
+export function conv2d(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: Conv2dGeometry, opts: Conv2dCallOptions = {}): void {
+  const activation = opts.activation ?? "none";
+  const residual = opts.residual ?? null;
   const high = activation === "relu6" ? 6 : Infinity;
   const { cg, og, patch, spatial } = groupSizes(g);
   const col = new Float64Array(patch * spatial);
@@ -78,8 +80,10 @@ export function conv2d(x: TypedArray, w: TypedArray, bias: TypedArray | null, ou
         const oc = gi * og + o;
         const b = bias ? bias[oc] : 0;
         const base = (n * g.outChannels + oc) * spatial;
-        if (activation === "none") for (let s = 0; s < spatial; s++) out[base + s] = tile[o * spatial + s] + b;
-        else for (let s = 0; s < spatial; s++) out[base + s] = Math.min(Math.max(tile[o * spatial + s] + b, 0), high);
+        for (let s = 0; s < spatial; s++) {
+          const v = tile[o * spatial + s] + b + (residual ? residual[base + s] : 0);
+          out[base + s] = activation === "none" ? v : Math.min(Math.max(v, 0), high);
+        }
       }
     }
   }

@@ -157,10 +157,13 @@ function createNativeBackend(addon: NativeAddon): Backend {
       addon.nnChainLinkage(D, n, rowPart, colPart, method, merges);
     },
 
-    conv2d(x, w, bias, out, g, activation = "none", prepared = null) {
-      if (!isF32(x) || !isF32(w) || !isF32(out) || (bias !== null && !isF32(bias))) return js.conv2d(x, w, bias, out, g, activation);
-      const panels = prepared instanceof Float32Array ? prepared : null;
-      addon.conv2d(x, w, bias, out, convGeometry(g), ACTIVATION_CODES[activation], panels);
+    conv2d(x, w, bias, out, g, opts = {}) {
+      const residual = opts.residual ?? null;
+      if (!isF32(x) || !isF32(w) || !isF32(out) || (bias !== null && !isF32(bias)) || (residual !== null && !isF32(residual))) {
+        return js.conv2d(x, w, bias, out, g, opts);
+      }
+      const prepared = opts.prepared instanceof Float32Array ? opts.prepared : null;
+      addon.conv2d(x, w, bias, out, convGeometry(g), ACTIVATION_CODES[opts.activation ?? "none"], prepared, residual);
     },
     prepareConv2d(w, bias, g) {
       if (!isF32(w) || (bias !== null && !isF32(bias))) return null;

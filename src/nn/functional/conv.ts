@@ -26,6 +26,24 @@ export interface Conv2dOptions {
    * (nn.Conv2d passes its own in eval mode). Ignored while a gradient is being recorded.
    */
   prepared?: PreparedConv2dCache | null;
+  /**
+   * A tensor of the output's shape added to the convolution before the activation:
+   * activation(conv2d(x) + residual), as a ResNet block ends. Without a gradient to record this
+   * costs no extra pass over the output.
+   */
+  residual?: Tensor | null;
+}
+
+/** The residual operand in the batched output's shape, or a RangeError naming the mismatch. */
+function residualOperand(residual: Tensor, x: Tensor, g: Conv2dGeometry, unbatched: boolean): Tensor {
+  if (!(residual instanceof Tensor)) throw new TypeError("conv2d: residual must be a Tensor");
+  const shape = [g.batch, g.outChannels, g.outHeight, g.outWidth];
+  const expected = unbatched ? shape.slice(1) : shape;
+  if (residual.dtype !== x.dtype) throw new TypeError(`conv2d: residual has dtype ${residual.dtype}, the input ${x.dtype}`);
+  if (residual.shape.join() !== expected.join()) {
+    throw new RangeError(`conv2d: residual has shape ${formatShape(residual.shape)}, but the output has shape ${formatShape(expected)}`);
+  }
+  return unbatched ? residual.unsqueeze(0) : residual;
 }
 
 /** Padding before and after along one spatial dim. */
@@ -109,9 +127,10 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
     throw new RangeError(`conv2d: activation must be "relu", "relu6" or null, got ${JSON.stringify(activation)}`);
   }
   const inputs = bias ? [x, weight, bias] : [x, weight];
-  // With a gradient to compute, the activation is its own recorded op so that autograd sees it.
-  const inference = !needsGrad(...inputs);
-  const fused = activation !== null && inference;
+  const residual = opts.residual ? residualOperand(opts.residual, x, g, unbatched) : null;
+  // With a gradient to compute, the sum and the activation are their own recorded ops so that
+  // autograd sees them; without one they happen in the convolution's own pass over its output.
+  const inference = !needsGrad(...inputs, ...(residual ? [residual] : []));
   const backend = getBackend();
   const xData = x.denseData();
   const wData = weight.denseData();
@@ -120,7 +139,13 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   const cacheable = inference && opts.prepared && wData === weight.data && (bias === null || bData === bias.data);
   const prepared = cacheable && opts.prepared ? opts.prepared.lookup(backend, wData, bData, g) : null;
   const out = uninitialized([g.batch, g.outChannels, g.outHeight, g.outWidth], x.dtype);
-  if (out.numel > 0) backend.conv2d(xData, wData, bData, out.data, g, fused ? activation : "none", prepared);
+  if (out.numel > 0) {
+    backend.conv2d(xData, wData, bData, out.data, g, {
+      activation: inference && activation !== null ? activation : "none",
+      residual: inference && residual ? residual.denseData() : null,
+      prepared,
+    });
+  }
   const y = record(out, "conv2d", inputs, (gy) => {
     const gyData = gy.denseData();
     let gx: Tensor | null = null;
@@ -137,8 +162,12 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
     const gb = bias?.requiresGrad ? gy.reshape([g.batch, g.outChannels, -1]).sum(2).sum(0) : null;
     return [gx, gw, gb];
   });
-  const activated = activation === null || fused ? y : activation === "relu" ? relu(y) : relu6(y);
-  const result = unbatched ? activated.squeeze(0) : activated;
-  if (fused) markActivated(result, activation);
-  return result;
+  if (inference) {
+    const result = unbatched ? y.squeeze(0) : y;
+    if (activation !== null) markActivated(result, activation);
+    return result;
+  }
+  const summed = residual ? y.add(residual) : y;
+  const activated = activation === null ? summed : activation === "relu" ? relu(summed) : relu6(summed);
+  return unbatched ? activated.squeeze(0) : activated;
 }

@@ -70,13 +70,17 @@ export class Conv2d extends Module {
     initLinearLike(this.weight, this.bias, generator);
   }
 
-  forward(input: Tensor): Tensor {
+  /**
+   * With `residual` (a tensor of the output's shape), returns activation(conv(input) + residual):
+   * a residual block's shortcut sum done in the convolution's own pass (see lt.F.conv2d).
+   */
+  forward(input: Tensor, residual?: Tensor): Tensor {
     // In eval mode the backend's packed copy of the weights is kept between calls (it is rebuilt
     // after any write to them); training frees it.
     if (this.training && this.#prepared.size > 0) this.#prepared.clear();
     return F.conv2d(input, this.weight, this.bias, {
       stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups, activation: this.activation,
-      prepared: this.training ? null : this.#prepared,
+      prepared: this.training ? null : this.#prepared, residual,
     });
   }
 

@@ -13,6 +13,22 @@ export interface FuseReport {
   batchNorms: number;
   /** ReLU / ReLU6 modules applied inside the convolution before them. */
   activations: number;
+  /** Residual blocks whose last convolution now adds the shortcut (and applies the ReLU after it). */
+  residuals: number;
+}
+
+/**
+ * A block that can end in one convolution call once that convolution's batch norm is folded:
+ * conv(x) + shortcut and the activation after the sum in the convolution's own pass (torchvision's
+ * ResNet BasicBlock / Bottleneck, MobileNetV2's InvertedResidual). Returns the undo, or null when
+ * the block does not qualify.
+ */
+export interface ResidualFusable {
+  fuseResidual(): (() => void) | null;
+}
+
+function residualFusable(m: Module): m is Module & ResidualFusable {
+  return typeof (m as Partial<ResidualFusable>).fuseResidual === "function";
 }
 
 type Activation = ReLU | ReLU6;
@@ -27,7 +43,9 @@ type Slot = [parent: Module, name: string];
  * s = gamma / sqrt(var + eps)) and replaced by Identity, and a ReLU / ReLU6 that follows is applied
  * by the convolution itself. Each layer then costs one pass over its output instead of three. An
  * activation module called from several places (torchvision's ResNet blocks share one ReLU) stays
- * in the model and passes the already-activated outputs of fused convolutions through.
+ * in the model and passes the already-activated outputs of fused convolutions through. Residual
+ * blocks that support it (ResidualFusable) then end in one call: the last convolution adds the
+ * shortcut and applies the activation after the sum, as onnxruntime's fused Conv + Add + Relu.
  *
  * The pairs are found by running `example` through the model once and watching which module's
  * output feeds which, so any architecture works, not only Sequential stacks; the fused model is
@@ -60,13 +78,18 @@ export function fuseConvBn(model: Module, example: Tensor): FuseReport {
     if (!trace.sharedActivations.has(act) && slots.has(act)) undo.push(replace(slots.get(act)!, new Identity()));
     activations++;
   }
+  let residuals = 0;
+  for (const m of model.modules()) {
+    const step = residualFusable(m) ? m.fuseResidual() : null;
+    if (step) undo.push(step), residuals++;
+  }
   const after = noGrad(() => model.call(example)) as unknown;
   const error = mismatch(trace.output, after);
   if (error !== null) {
     for (const step of undo.reverse()) step();
     throw new Error(`fuseConvBn: the fused model's output differs from the original's (${error}); the model was left unchanged`);
   }
-  return { batchNorms: folded.size, activations };
+  return { batchNorms: folded.size, activations, residuals };
 }
 
 interface Trace {

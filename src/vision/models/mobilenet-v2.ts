@@ -2,7 +2,7 @@ import type { Tensor } from "../../tensor/tensor.js";
 import { Module } from "../../nn/modules/module.js";
 import { Sequential } from "../../nn/modules/container.js";
 import { Conv2d } from "../../nn/modules/conv.js";
-import { Linear } from "../../nn/modules/linear.js";
+import { Identity, Linear } from "../../nn/modules/linear.js";
 import { Dropout } from "../../nn/modules/dropout.js";
 import { ReLU6 } from "../../nn/modules/activation.js";
 import * as F from "../../nn/functional/index.js";
@@ -36,7 +36,26 @@ export class InvertedResidual extends Module {
     this.conv = new Sequential(...layers);
   }
 
+  /** The projection convolution when it adds the shortcut itself (after nn.utils.fuseConvBn). */
+  #shortcutConv: Conv2d | null = null;
+
+  /** For nn.utils.fuseConvBn, once the projection's batch norm is folded: the projection adds the shortcut. */
+  fuseResidual(): (() => void) | null {
+    const layers = this.conv.children();
+    const [projection, norm] = layers.slice(-2);
+    if (!this.useResConnect || this.#shortcutConv || !(projection instanceof Conv2d) || !(norm instanceof Identity)) return null;
+    if (projection.activation !== null) return null;
+    this.#shortcutConv = projection;
+    return () => void (this.#shortcutConv = null);
+  }
+
   forward(x: Tensor): Tensor {
+    if (this.#shortcutConv) {
+      const layers = this.conv.children();
+      let h = x;
+      for (const layer of layers.slice(0, -2)) h = layer.call(h);
+      return this.#shortcutConv.call(h, x);
+    }
     const y = this.conv.call(x);
     return this.useResConnect ? x.add(y) : y;
   }

@@ -2,7 +2,7 @@ import type { Tensor } from "../../tensor/tensor.js";
 import { Module } from "../../nn/modules/module.js";
 import { Sequential } from "../../nn/modules/container.js";
 import { Conv2d } from "../../nn/modules/conv.js";
-import { Linear } from "../../nn/modules/linear.js";
+import { Identity, Linear } from "../../nn/modules/linear.js";
 import { AdaptiveAvgPool2d, MaxPool2d } from "../../nn/modules/pooling.js";
 import { ReLU } from "../../nn/modules/activation.js";
 import { zeros_ } from "../../nn/modules/init.js";
@@ -47,12 +47,36 @@ export class BasicBlock extends Module {
     this.downsample = a.downsample;
   }
 
+  #shortcutInConv = false;
+
+  /** For nn.utils.fuseConvBn, once bn2 is folded: conv2 adds the shortcut and applies the ReLU. */
+  fuseResidual(): (() => void) | null {
+    const undo = shortcutIntoConv(this.conv2, this.bn2, this.#shortcutInConv);
+    if (undo === null) return null;
+    this.#shortcutInConv = true;
+    return () => {
+      undo();
+      this.#shortcutInConv = false;
+    };
+  }
+
   forward(x: Tensor): Tensor {
     let out = this.relu.call(this.bn1.call(this.conv1.call(x)));
+    if (this.#shortcutInConv) return this.conv2.call(out, this.downsample ? this.downsample.call(x) : x);
     out = this.bn2.call(this.conv2.call(out));
     const identity = this.downsample ? this.downsample.call(x) : x;
     return this.relu.call(out.add(identity));
   }
+}
+
+/**
+ * Lets `conv` end a block as activation(conv(x) + shortcut) when its batch norm has been folded
+ * away (bn is Identity): sets the ReLU on it and returns the undo, or null when it does not apply.
+ */
+function shortcutIntoConv(conv: Conv2d, bn: Module, already: boolean): (() => void) | null {
+  if (already || !(bn instanceof Identity) || conv.activation !== null) return null;
+  conv.activation = "relu";
+  return () => void (conv.activation = null);
 }
 
 /**
@@ -82,9 +106,23 @@ export class Bottleneck extends Module {
     this.downsample = a.downsample;
   }
 
+  #shortcutInConv = false;
+
+  /** For nn.utils.fuseConvBn, once bn3 is folded: conv3 adds the shortcut and applies the ReLU. */
+  fuseResidual(): (() => void) | null {
+    const undo = shortcutIntoConv(this.conv3, this.bn3, this.#shortcutInConv);
+    if (undo === null) return null;
+    this.#shortcutInConv = true;
+    return () => {
+      undo();
+      this.#shortcutInConv = false;
+    };
+  }
+
   forward(x: Tensor): Tensor {
     let out = this.relu.call(this.bn1.call(this.conv1.call(x)));
     out = this.relu.call(this.bn2.call(this.conv2.call(out)));
+    if (this.#shortcutInConv) return this.conv3.call(out, this.downsample ? this.downsample.call(x) : x);
     out = this.bn3.call(this.conv3.call(out));
     const identity = this.downsample ? this.downsample.call(x) : x;
     return this.relu.call(out.add(identity));
