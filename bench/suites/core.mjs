@@ -61,7 +61,7 @@ export default {
   peers: [lanternPeer, torchPeer, numpyPeer, onnxruntimePeer, tfjsWasmPeer, tfjsCpuPeer, jaxPeer],
   workloads,
   legend: [
-    "ResNet-18 / MobileNetV2: Lantern runs the eval-mode model after lt.nn.utils.fuseConvBn (batch norms folded into the convolutions, ReLU/ReLU6 applied inside them), the counterpart of the graph optimisation onnxruntime applies to its graph; PyTorch runs the eager eval-mode model.",
+    "ResNet-18 / MobileNetV2: Lantern runs the eval-mode model after lt.nn.utils.fuseConvBn (batch norms folded into the convolutions, ReLU/ReLU6 and the residual sums applied inside them; weights packed once per layer in eval mode), the counterpart of the graph optimisation onnxruntime applies to its graph; PyTorch runs the eager eval-mode model.",
   ],
   /** JavaScript peers must be at least 4x slower than Lantern on every row they run. */
   checks: [{ peers: ["tfjs-wasm", "tfjs-cpu", "jax-js"], min: 4, text: "every JS peer >= 4x slower than Lantern" }],
