@@ -3,6 +3,7 @@
 // FMA and a store through L1 as in the portable loop.
 #include "conv_depthwise.h"
 #include "cpu.h"
+#include "lanes.h"
 
 #if LANTERN_X86
 #include <immintrin.h>
@@ -11,12 +12,6 @@
 
 namespace lantern {
 namespace {
-
-inline __mmask16 lanes(long lo, long hi) {
-  lo = std::max(lo, 0L);
-  hi = std::min(hi, 16L);
-  return hi <= lo ? 0 : static_cast<__mmask16>(((1u << hi) - 1) & ~((1u << lo) - 1));
-}
 
 // NV vectors of one output row of a phase-split plane; the block covers `left` outputs.
 template <int NV>

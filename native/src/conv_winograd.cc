@@ -10,6 +10,7 @@
 // GEMM panels, run the 16 GEMMs, transform the products back into output rows (with the bias).
 #include "conv.h"
 #include "cpu.h"
+#include "lanes.h"
 #include "gemm.h"
 #include "scratch.h"
 #include "thread_pool.h"
@@ -29,12 +30,6 @@ struct Tiling {
 Tiling tiling(const ConvGeometry& g) {
   long rows = (g.out_height + 1) / 2, cols = (g.out_width + 1) / 2;
   return {rows, cols, rows * cols, g.batch * rows * cols};
-}
-
-LANTERN_TARGET_AVX512 inline __mmask16 lanes(long lo, long hi) {
-  lo = std::max(lo, 0L);
-  hi = std::min(hi, 16L);
-  return hi <= lo ? 0 : static_cast<__mmask16>(((1u << hi) - 1) & ~((1u << lo) - 1));
 }
 
 // U_xi = (G g G^T)_xi for every (o, c), stored [xi][o][c], sixteen (o, c) pairs per step: the 3x3

@@ -6,6 +6,7 @@
 // maximum matches the reference.
 #include "pool.h"
 #include "cpu.h"
+#include "lanes.h"
 #include "scratch.h"
 
 #if LANTERN_X86
@@ -17,12 +18,6 @@
 
 namespace lantern {
 namespace {
-
-inline __mmask16 lanes(long lo, long hi) {
-  lo = std::max(lo, 0L);
-  hi = std::min(hi, 16L);
-  return hi <= lo ? 0 : static_cast<__mmask16>(((1u << hi) - 1) & ~((1u << lo) - 1));
-}
 
 // Layout of one phase-split row: phase q starts at q * phase_len, and offsets[kw] is where tap kw
 // of output column 0 reads (padded column kw * dilation lies in phase (kw * dilation) % stride at

@@ -47,22 +47,16 @@ export class BasicBlock extends Module {
     this.downsample = a.downsample;
   }
 
-  #shortcutInConv = false;
+  #shortcut = new ShortcutInConv();
 
   /** For nn.utils.fuseConvBn, once bn2 is folded: conv2 adds the shortcut and applies the ReLU. */
   fuseResidual(): (() => void) | null {
-    const undo = shortcutIntoConv(this.conv2, this.bn2, this.#shortcutInConv);
-    if (undo === null) return null;
-    this.#shortcutInConv = true;
-    return () => {
-      undo();
-      this.#shortcutInConv = false;
-    };
+    return this.#shortcut.fuse(this.conv2, this.bn2);
   }
 
   forward(x: Tensor): Tensor {
     let out = this.relu.call(this.bn1.call(this.conv1.call(x)));
-    if (this.#shortcutInConv) return this.conv2.call(out, this.downsample ? this.downsample.call(x) : x);
+    if (this.#shortcut.on) return this.conv2.call(out, this.downsample ? this.downsample.call(x) : x);
     out = this.bn2.call(this.conv2.call(out));
     const identity = this.downsample ? this.downsample.call(x) : x;
     return this.relu.call(out.add(identity));
@@ -70,13 +64,23 @@ export class BasicBlock extends Module {
 }
 
 /**
- * Lets `conv` end a block as activation(conv(x) + shortcut) when its batch norm has been folded
- * away (bn is Identity): sets the ReLU on it and returns the undo, or null when it does not apply.
+ * Whether a block ends in one call of its last convolution, which then computes
+ * relu(conv(x) + shortcut): set by nn.utils.fuseConvBn once that convolution's batch norm is
+ * folded away (the norm is Identity).
  */
-function shortcutIntoConv(conv: Conv2d, bn: Module, already: boolean): (() => void) | null {
-  if (already || !(bn instanceof Identity) || conv.activation !== null) return null;
-  conv.activation = "relu";
-  return () => void (conv.activation = null);
+class ShortcutInConv {
+  on = false;
+
+  /** Sets it up on `conv` and returns the undo, or null when it does not apply. */
+  fuse(conv: Conv2d, norm: Module): (() => void) | null {
+    if (this.on || !(norm instanceof Identity) || conv.activation !== null) return null;
+    conv.activation = "relu";
+    this.on = true;
+    return () => {
+      conv.activation = null;
+      this.on = false;
+    };
+  }
 }
 
 /**
@@ -106,23 +110,17 @@ export class Bottleneck extends Module {
     this.downsample = a.downsample;
   }
 
-  #shortcutInConv = false;
+  #shortcut = new ShortcutInConv();
 
   /** For nn.utils.fuseConvBn, once bn3 is folded: conv3 adds the shortcut and applies the ReLU. */
   fuseResidual(): (() => void) | null {
-    const undo = shortcutIntoConv(this.conv3, this.bn3, this.#shortcutInConv);
-    if (undo === null) return null;
-    this.#shortcutInConv = true;
-    return () => {
-      undo();
-      this.#shortcutInConv = false;
-    };
+    return this.#shortcut.fuse(this.conv3, this.bn3);
   }
 
   forward(x: Tensor): Tensor {
     let out = this.relu.call(this.bn1.call(this.conv1.call(x)));
     out = this.relu.call(this.bn2.call(this.conv2.call(out)));
-    if (this.#shortcutInConv) return this.conv3.call(out, this.downsample ? this.downsample.call(x) : x);
+    if (this.#shortcut.on) return this.conv3.call(out, this.downsample ? this.downsample.call(x) : x);
     out = this.bn3.call(this.conv3.call(out));
     const identity = this.downsample ? this.downsample.call(x) : x;
     return this.relu.call(out.add(identity));
