@@ -28,7 +28,7 @@ LANTERN_TARGET_AVX512 inline void phase_block(const float* base, const long* off
   }
   if (clamp.on) {
     const __m512 lo = _mm512_set1_ps(clamp.lo), hi = _mm512_set1_ps(clamp.hi);
-    for (int v = 0; v < NV; ++v) acc[v] = _mm512_min_ps(_mm512_max_ps(acc[v], lo), hi);
+    for (int v = 0; v < NV; ++v) acc[v] = _mm512_min_ps(hi, _mm512_max_ps(lo, acc[v]));  // NaN passes through
   }
   for (int v = 0; v < NV; ++v) _mm512_mask_storeu_ps(dst + 16 * v, mask[v], acc[v]);
 }
@@ -56,34 +56,9 @@ LANTERN_TARGET_AVX512 void unit_stride_block(const float* image, const ConvGeome
   for (int v = 0; v < NV; ++v) out_mask[v] = lanes(0, g.out_width - ow - 16 * v);
   if (clamp.on) {
     const __m512 lo = _mm512_set1_ps(clamp.lo), hi = _mm512_set1_ps(clamp.hi);
-    for (int v = 0; v < NV; ++v) acc[v] = _mm512_min_ps(_mm512_max_ps(acc[v], lo), hi);
+    for (int v = 0; v < NV; ++v) acc[v] = _mm512_min_ps(hi, _mm512_max_ps(lo, acc[v]));  // NaN passes through
   }
   for (int v = 0; v < NV; ++v) _mm512_mask_storeu_ps(dst + 16 * v, out_mask[v], acc[v]);
-}
-
-// Sixteen outputs of a 3x3 stride-2 row, from input columns c0 .. c0 + 32 of the three input
-// rows: the taps kw = 0, 1, 2 read the even columns, the odd ones and the even ones shifted by
-// one, which two-source permutes pull out of the three loaded vectors in registers.
-LANTERN_TARGET_AVX512 inline __m512 stride2_vector(const float* image, const ConvGeometry& g, const float* weights,
-                                                   float bias, long oh, long ow0, const __m512i* index) {
-  __m512 acc = _mm512_set1_ps(bias);
-  const long c0 = 2 * ow0 - g.pad_left;
-  __mmask16 m[3];
-  for (int v = 0; v < 3; ++v) m[v] = lanes(-(c0 + 16 * v), g.in_width - (c0 + 16 * v));
-  for (long kh = 0; kh < 3; ++kh) {
-    long ih = 2 * oh - g.pad_top + kh;
-    if (ih < 0 || ih >= g.in_height) continue;
-    const float* row = image + ih * g.in_width + c0;
-    __m512 v0 = _mm512_maskz_loadu_ps(m[0], row), v1 = _mm512_maskz_loadu_ps(m[1], row + 16);
-    __m512 v2 = _mm512_maskz_loadu_ps(m[2], row + 32);
-    __m512 even = _mm512_permutex2var_ps(v0, index[0], v1);
-    __m512 odd = _mm512_permutex2var_ps(v0, index[1], v1);
-    __m512 next = _mm512_mask_permutexvar_ps(_mm512_permutex2var_ps(v0, index[2], v1), 0x8000, _mm512_setzero_si512(), v2);
-    acc = _mm512_fmadd_ps(_mm512_set1_ps(weights[kh * 3]), even, acc);
-    acc = _mm512_fmadd_ps(_mm512_set1_ps(weights[kh * 3 + 1]), odd, acc);
-    acc = _mm512_fmadd_ps(_mm512_set1_ps(weights[kh * 3 + 2]), next, acc);
-  }
-  return acc;
 }
 
 }  // namespace
@@ -133,21 +108,51 @@ LANTERN_TARGET_AVX512 void depthwise_unit_stride_avx512(const float* image, cons
   }
 }
 
+// Sixteen outputs of a 3x3 stride-2 row at a time, from input columns c0 .. c0 + 32 of the three
+// input rows: the taps kw = 0, 1, 2 read the even columns, the odd ones and the even ones shifted by
+// one, which two-source permutes pull out of the loaded vectors in registers. The nine weights and
+// the column masks (the same for every row) are set up once per plane.
 LANTERN_TARGET_AVX512 void depthwise_3x3_stride2_avx512(const float* image, const ConvGeometry& g, const float* weights,
                                                         float bias, const Clamp& clamp, float* out) {
   // Column 2j, 2j + 1 and 2j + 2 of the 32 loaded from v0 and v1 (index 16.. selects v1).
-  const __m512i index[3] = {
-      _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0),
-      _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1),
-      _mm512_set_epi32(0, 30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2),
-  };
-  const __m512 lo = _mm512_set1_ps(clamp.lo), hi = _mm512_set1_ps(clamp.hi);
-  for (long oh = 0; oh < g.out_height; ++oh) {
-    float* dst = out + oh * g.out_width;
-    for (long ow = 0; ow < g.out_width; ow += 16) {
-      __m512 acc = stride2_vector(image, g, weights, bias, oh, ow, index);
-      if (clamp.on) acc = _mm512_min_ps(_mm512_max_ps(acc, lo), hi);
-      _mm512_mask_storeu_ps(dst + ow, lanes(0, g.out_width - ow), acc);
+  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  const __m512i odd = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
+  const __m512i shifted = _mm512_set_epi32(0, 30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2);
+  const long in_height = g.in_height, in_width = g.in_width, out_width = g.out_width;
+  const __m512 floor = _mm512_set1_ps(clamp.on ? clamp.lo : -__builtin_inff());
+  const __m512 ceiling = _mm512_set1_ps(clamp.on ? clamp.hi : __builtin_inff());
+  const __m512 b = _mm512_set1_ps(bias);
+  __m512 w[9];
+  for (int t = 0; t < 9; ++t) w[t] = _mm512_set1_ps(weights[t]);
+  constexpr long kChunks = 16;  // 256 outputs per pass along a row: masks for that many on the stack
+  __mmask16 load[kChunks][3], store[kChunks];
+  for (long ow0 = 0; ow0 < out_width; ow0 += 16 * kChunks) {
+    const long chunks = std::min(kChunks, (out_width - ow0 + 15) / 16);
+    for (long k = 0; k < chunks; ++k) {
+      const long c0 = 2 * (ow0 + 16 * k) - g.pad_left;
+      for (int v = 0; v < 3; ++v) load[k][v] = lanes(-(c0 + 16 * v), in_width - (c0 + 16 * v));
+      load[k][2] &= 1;  // only column c0 + 32 is read from the third vector
+      store[k] = lanes(0, out_width - ow0 - 16 * k);
+    }
+    for (long oh = 0; oh < g.out_height; ++oh) {
+      const long ih0 = 2 * oh - g.pad_top;
+      const long kh_lo = std::max(0L, -ih0), kh_hi = std::min(3L, in_height - ih0);
+      float* dst = out + oh * out_width + ow0;
+      for (long k = 0; k < chunks; ++k) {
+        __m512 acc = b;
+        for (long kh = kh_lo; kh < kh_hi; ++kh) {
+          const float* row = image + (ih0 + kh) * in_width + 2 * (ow0 + 16 * k) - g.pad_left;
+          __m512 v0 = _mm512_maskz_loadu_ps(load[k][0], row), v1 = _mm512_maskz_loadu_ps(load[k][1], row + 16);
+          __m512 v2 = _mm512_maskz_loadu_ps(load[k][2], row + 32);
+          __m512 next = _mm512_mask_permutexvar_ps(_mm512_permutex2var_ps(v0, shifted, v1), 0x8000, _mm512_setzero_si512(), v2);
+          acc = _mm512_fmadd_ps(w[3 * kh], _mm512_permutex2var_ps(v0, even, v1), acc);
+          acc = _mm512_fmadd_ps(w[3 * kh + 1], _mm512_permutex2var_ps(v0, odd, v1), acc);
+          acc = _mm512_fmadd_ps(w[3 * kh + 2], next, acc);
+        }
+        // max(floor, acc) and min(ceiling, .) return acc when it is NaN, as PyTorch's clamp.
+        acc = _mm512_min_ps(ceiling, _mm512_max_ps(floor, acc));
+        _mm512_mask_storeu_ps(dst + 16 * k, store[k], acc);
+      }
     }
   }
 }

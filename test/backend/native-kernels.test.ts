@@ -36,6 +36,8 @@ test("depthwise convolutions match the reference: strides 1-3, kernels 1-7, dila
     { batch: 2, inChannels: 3, outChannels: 3, height: 37, width: 70, kernel: [3, 3], stride: [2, 2], pad: [0, 1, 0, 1], groups: 3 },
     { batch: 1, inChannels: 2, outChannels: 4, height: 9, width: 35, kernel: [3, 3], stride: [2, 2], pad: [1, 1, 1, 1], groups: 2 },
     { batch: 1, inChannels: 2, outChannels: 2, height: 4, width: 5, kernel: [3, 3], stride: [2, 2], pad: [2, 2, 2, 2], groups: 2 },
+    // Rows of more than 256 outputs take several passes of the stride-2 kernel's column masks.
+    { batch: 1, inChannels: 2, outChannels: 2, height: 5, width: 533, kernel: [3, 3], stride: [2, 2], pad: [1, 1, 1, 1], groups: 2 },
   ];
   forEachIsa((isa) => cases.forEach((c, i) => convAgainstReference(random, c, i % 2 === 1, `${isa} depthwise case ${i} ${JSON.stringify(c)}`)));
 });
@@ -64,19 +66,20 @@ test("depthwise 3x3 unit-stride convolutions match the reference: widths 1-20 an
     convAgainstReference(random, c, bias, `${isa} depthwise 3x3 case ${i} ${activation} ${JSON.stringify(c)}`, activation)));
 });
 
-test("depthwise 3x3 convolutions pass a NaN through the fused ReLU6 to exactly the outputs whose window holds it", { skip }, () => {
+test("depthwise convolutions pass a NaN through the fused ReLU6 to exactly the outputs whose window holds it", { skip }, () => {
   const random = rng(26);
-  for (const size of [7, 14]) {
-    const g = convGeometry({ batch: 1, inChannels: 2, outChannels: 2, height: size, width: size, kernel: [3, 3], pad: [1, 1, 1, 1], groups: 2 });
+  // 3x3 stride 1 and 2 have their own kernels; 5x5 and stride 3 take the generic ones.
+  for (const [size, stride, kernel] of [[7, 1, 3], [14, 1, 3], [14, 2, 3], [15, 2, 3], [12, 1, 5], [16, 3, 3]]) {
+    const g = convGeometry({ batch: 1, inChannels: 2, outChannels: 2, height: size, width: size, kernel: [kernel, kernel], stride: [stride, stride], pad: [1, 1, 1, 1], groups: 2 });
     const x = randomArray(random, 2 * size * size);
     x[size + 3] = NaN;
-    const w = randomArray(random, 18), b = randomArray(random, 2);
-    const expected = new Float32Array(x.length);
+    const w = randomArray(random, 2 * kernel * kernel), b = randomArray(random, 2);
+    const expected = new Float32Array(2 * g.outHeight * g.outWidth);
     jsBackend.conv2d(x, w, b, expected, g, { activation: "relu6" });
     forEachIsa((isa) => {
-      const actual = new Float32Array(x.length);
+      const actual = new Float32Array(expected.length);
       native.conv2d(x, w, b, actual, g, { activation: "relu6" });
-      assertClose(actual, expected, 1e-5, `${isa} ${size}x${size}`);
+      assertClose(actual, expected, 1e-5, `${isa} ${size}x${size} stride ${stride}`);
     });
   }
 });
