@@ -17,6 +17,11 @@ test("Winograd 3x3 convolutions match the reference: odd sizes, paddings, channe
     { batch: 1, inChannels: 24, outChannels: 9, height: 21, width: 19, kernel: [3, 3], pad: [2, 2, 2, 2] },
     { batch: 2, inChannels: 32, outChannels: 48, height: 14, width: 14, kernel: [3, 3], pad: [1, 2, 0, 1] },
     { batch: 1, inChannels: 70, outChannels: 33, height: 40, width: 37, kernel: [3, 3], pad: [1, 1, 1, 1] },
+    // Narrow images (at most 7 tiles per row): chunks of tiles span several tile rows and images.
+    { batch: 5, inChannels: 16, outChannels: 20, height: 7, width: 7, kernel: [3, 3], pad: [1, 1, 1, 1] },
+    { batch: 3, inChannels: 12, outChannels: 9, height: 14, width: 14, kernel: [3, 3], pad: [1, 1, 1, 1] },
+    { batch: 4, inChannels: 9, outChannels: 17, height: 9, width: 5, kernel: [3, 3], pad: [1, 0, 2, 1] },
+    { batch: 7, inChannels: 8, outChannels: 8, height: 6, width: 15, kernel: [3, 3] },
   ];
   forEachIsa((isa) => cases.forEach((c, i) => convAgainstReference(random, c, i % 2 === 0, `${isa} winograd case ${i} ${JSON.stringify(c)}`)));
 });
