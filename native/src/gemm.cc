@@ -80,8 +80,10 @@ void pack_transposed(const float* src, long ld, int lines, long kc, int width, f
 
 // dst[0, count) = src[0, count), dst[count, width) = 0: one k step of a panel whose lines are
 // contiguous. An inline loop, since these runs are 6 to 64 floats and a memcpy call per k step
-// cost more than the copy (a transposed operand's packing ran at a fraction of memory speed).
-LANTERN_VECTORIZE void copy_padded(const float* __restrict src, long count, long width, float* __restrict dst) {
+// cost more than the copy (a transposed operand's packing ran at a fraction of memory speed); GCC
+// would turn the loop back into a memmove call, hence no-tree-loop-distribute-patterns.
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) LANTERN_VECTORIZE void copy_padded(
+    const float* __restrict src, long count, long width, float* __restrict dst) {
   for (long i = 0; i < count; ++i) dst[i] = src[i];
   for (long i = count; i < width; ++i) dst[i] = 0.0f;
 }
