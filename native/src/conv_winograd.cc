@@ -81,6 +81,42 @@ struct Chunk {
   long panel_offset, spill_offset;
 };
 
+// B^T d B for sixteen tiles at once, B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]: down the
+// columns, then along the rows; v[4 * i + j] receives V_xi for xi = 4 * i + j.
+LANTERN_TARGET_AVX512 inline void input_transform(const __m512 (&d)[4][4], __m512 (&v)[kXi]) {
+  __m512 t[4][4];
+#pragma GCC unroll 4
+  for (int j = 0; j < 4; ++j) {
+    t[0][j] = _mm512_sub_ps(d[0][j], d[2][j]);
+    t[1][j] = _mm512_add_ps(d[1][j], d[2][j]);
+    t[2][j] = _mm512_sub_ps(d[2][j], d[1][j]);
+    t[3][j] = _mm512_sub_ps(d[1][j], d[3][j]);
+  }
+#pragma GCC unroll 4
+  for (int i = 0; i < 4; ++i) {
+    v[4 * i] = _mm512_sub_ps(t[i][0], t[i][2]);
+    v[4 * i + 1] = _mm512_add_ps(t[i][1], t[i][2]);
+    v[4 * i + 2] = _mm512_sub_ps(t[i][2], t[i][1]);
+    v[4 * i + 3] = _mm512_sub_ps(t[i][1], t[i][3]);
+  }
+}
+
+// A^T m A plus the bias for sixteen tiles, A^T = [1 1 1 0; 0 1 -1 -1]: y[i][e] is output row i,
+// column e of every tile.
+LANTERN_TARGET_AVX512 inline void output_transform(const __m512 (&m)[kXi], __m512 bias, __m512 (&y)[2][2]) {
+  __m512 s[2][4];
+#pragma GCC unroll 4
+  for (int j = 0; j < 4; ++j) {
+    s[0][j] = _mm512_add_ps(_mm512_add_ps(m[j], m[4 + j]), m[8 + j]);
+    s[1][j] = _mm512_sub_ps(_mm512_sub_ps(m[4 + j], m[8 + j]), m[12 + j]);
+  }
+#pragma GCC unroll 2
+  for (int i = 0; i < 2; ++i) {
+    y[i][0] = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(s[i][0], s[i][1]), s[i][2]), bias);
+    y[i][1] = _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(s[i][1], s[i][2]), s[i][3]), bias);
+  }
+}
+
 // The sixteen V_xi of a run of consecutive tiles along one tile row, for every input channel of
 // one image, written into the packed B panels of the block (panel = position / nr, lane = position
 // % nr, k = channel). Channels are the outer loop so each input row is read while its neighbours
@@ -142,27 +178,15 @@ LANTERN_TARGET_AVX512 void transform_input_run(const float* image, const ConvGeo
           d[r][2 * shift + 1] = _mm512_permutex2var_ps(lo, odd, hi);
         }
       }
-      // B^T d B with B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]: down the columns, then along rows.
-      __m512 t[4][4];
-#pragma GCC unroll 4
-      for (int j = 0; j < 4; ++j) {
-        t[0][j] = _mm512_sub_ps(d[0][j], d[2][j]);
-        t[1][j] = _mm512_add_ps(d[1][j], d[2][j]);
-        t[2][j] = _mm512_sub_ps(d[2][j], d[1][j]);
-        t[3][j] = _mm512_sub_ps(d[1][j], d[3][j]);
-      }
+      __m512 out[kXi];
+      input_transform(d, out);
       float* dst = v + ch.panel_offset + c * nr;
       float* spill = v + ch.spill_offset + c * nr;
-#pragma GCC unroll 4
-      for (int i = 0; i < 4; ++i) {
-        __m512 out[4] = {_mm512_sub_ps(t[i][0], t[i][2]), _mm512_add_ps(t[i][1], t[i][2]),
-                         _mm512_sub_ps(t[i][2], t[i][1]), _mm512_sub_ps(t[i][1], t[i][3])};
-#pragma GCC unroll 4
-        for (int j = 0; j < 4; ++j) {
-          // A chunk that crosses into the next panel stores its tail there, lanes shifted by `split`.
-          _mm512_mask_storeu_ps(dst + (4 * i + j) * xi_stride, ch.here, out[j]);
-          if (ch.there) _mm512_mask_storeu_ps(spill + (4 * i + j) * xi_stride, ch.there, out[j]);
-        }
+#pragma GCC unroll 16
+      for (int xi = 0; xi < kXi; ++xi) {
+        // A chunk that crosses into the next panel stores its tail there, lanes shifted by `split`.
+        _mm512_mask_storeu_ps(dst + xi * xi_stride, ch.here, out[xi]);
+        if (ch.there) _mm512_mask_storeu_ps(spill + xi * xi_stride, ch.there, out[xi]);
       }
     }
   }
@@ -186,22 +210,14 @@ LANTERN_TARGET_AVX512 void transform_output_run(const float* m, long block, long
     __m512 v[kXi];
 #pragma GCC unroll 16
     for (int xi = 0; xi < kXi; ++xi) v[xi] = _mm512_maskz_loadu_ps(valid, src + xi * xi_stride);
-    // A^T = [1 1 1 0; 0 1 -1 -1]: down the columns, then along the rows.
-    __m512 s[2][4];
-#pragma GCC unroll 4
-    for (int j = 0; j < 4; ++j) {
-      s[0][j] = _mm512_add_ps(_mm512_add_ps(v[j], v[4 + j]), v[8 + j]);
-      s[1][j] = _mm512_sub_ps(_mm512_sub_ps(v[4 + j], v[8 + j]), v[12 + j]);
-    }
-    const __m512 b = _mm512_set1_ps(bias ? bias[o] : 0.0f);
+    __m512 y[2][2];
+    output_transform(v, _mm512_set1_ps(bias ? bias[o] : 0.0f), y);
     float* dst = image + (o * g.out_height + 2 * ty) * g.out_width + col;
 #pragma GCC unroll 2
     for (int i = 0; i < 2; ++i) {
       if (i >= rows) break;
-      __m512 y0 = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(s[i][0], s[i][1]), s[i][2]), b);
-      __m512 y1 = _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(s[i][1], s[i][2]), s[i][3]), b);
       // The two output columns of each tile, interleaved into output order.
-      __m512 row_lo = _mm512_permutex2var_ps(y0, low, y1), row_hi = _mm512_permutex2var_ps(y0, high, y1);
+      __m512 row_lo = _mm512_permutex2var_ps(y[i][0], low, y[i][1]), row_hi = _mm512_permutex2var_ps(y[i][0], high, y[i][1]);
       if (residual) {
         const float* r = residual + (dst - image) + i * g.out_width;
         row_lo = _mm512_add_ps(row_lo, _mm512_maskz_loadu_ps(store_lo, r));
@@ -290,24 +306,12 @@ LANTERN_TARGET_AVX512 void transform_input_narrow(const float* x, const ConvGeom
         for (int j = 0; j < 4; ++j) d[r][j] = _mm512_mask_permutexvar_ps(d[r][j], l.lanes, l.index[j], a);
       }
     }
-    // B^T d B, as in transform_input_run.
-    __m512 u[4][4];
-#pragma GCC unroll 4
-    for (int j = 0; j < 4; ++j) {
-      u[0][j] = _mm512_sub_ps(d[0][j], d[2][j]);
-      u[1][j] = _mm512_add_ps(d[1][j], d[2][j]);
-      u[2][j] = _mm512_sub_ps(d[2][j], d[1][j]);
-      u[3][j] = _mm512_sub_ps(d[1][j], d[3][j]);
-    }
-#pragma GCC unroll 4
-    for (int i = 0; i < 4; ++i) {
-      __m512 out[4] = {_mm512_sub_ps(u[i][0], u[i][2]), _mm512_add_ps(u[i][1], u[i][2]),
-                       _mm512_sub_ps(u[i][2], u[i][1]), _mm512_sub_ps(u[i][1], u[i][3])};
-#pragma GCC unroll 4
-      for (int j = 0; j < 4; ++j) {
-        _mm512_mask_storeu_ps(dst + (4 * i + j) * xi_stride + c * nr, here, out[j]);
-        if (there) _mm512_mask_storeu_ps(spill + (4 * i + j) * xi_stride + c * nr, there, out[j]);
-      }
+    __m512 out[kXi];
+    input_transform(d, out);
+#pragma GCC unroll 16
+    for (int xi = 0; xi < kXi; ++xi) {
+      _mm512_mask_storeu_ps(dst + xi * xi_stride + c * nr, here, out[xi]);
+      if (there) _mm512_mask_storeu_ps(spill + xi * xi_stride + c * nr, there, out[xi]);
     }
   }
 }
@@ -349,19 +353,8 @@ LANTERN_TARGET_AVX512 void transform_output_narrow(const float* m, long block, c
     __m512 v[kXi];
 #pragma GCC unroll 16
     for (int xi = 0; xi < kXi; ++xi) v[xi] = _mm512_maskz_loadu_ps(valid, src + xi * xi_stride);
-    __m512 s[2][4];
-#pragma GCC unroll 4
-    for (int j = 0; j < 4; ++j) {
-      s[0][j] = _mm512_add_ps(_mm512_add_ps(v[j], v[4 + j]), v[8 + j]);
-      s[1][j] = _mm512_sub_ps(_mm512_sub_ps(v[4 + j], v[8 + j]), v[12 + j]);
-    }
-    const __m512 b = _mm512_set1_ps(bias ? bias[o] : 0.0f);
     __m512 y[2][2];
-#pragma GCC unroll 2
-    for (int i = 0; i < 2; ++i) {
-      y[i][0] = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(s[i][0], s[i][1]), s[i][2]), b);
-      y[i][1] = _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(s[i][1], s[i][2]), s[i][3]), b);
-    }
+    output_transform(v, _mm512_set1_ps(bias ? bias[o] : 0.0f), y);
     for (int k = 0; k < count; ++k) {
       const Store& st = stores[k];
       for (int i = 0; i < st.rows; ++i) {
