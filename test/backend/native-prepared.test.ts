@@ -126,8 +126,10 @@ test("the prepared-weights cache keeps a few geometries and follows the backend"
   const first = cache.lookup(native, w, b, g);
   assert.ok(first !== null);
   assert.equal(cache.lookup(native, w, b, g), first, "the same geometry reuses the entry");
-  for (let h = 1; h <= 5; h++) cache.lookup(native, w, b, { ...g, inHeight: g.inHeight + h, outHeight: g.outHeight + h });
-  assert.equal(cache.size, 4);
+  cache.lookup(native, w, b, { ...g, inHeight: g.inHeight + 2, outHeight: g.outHeight + 1 });
+  assert.equal(cache.lookup(native, w, b, g), first, "two geometries in turn both stay prepared");
+  for (let h = 1; h <= 3; h++) cache.lookup(native, w, b, { ...g, inHeight: g.inHeight + 2 * h, outHeight: g.outHeight + h });
+  assert.equal(cache.size, 2);
   assert.notEqual(cache.lookup(native, w, b, g), first, "the oldest geometry was dropped");
   assert.equal(cache.lookup(jsBackend, w, b, g), null, "the reference backend prepares nothing");
   cache.clear();

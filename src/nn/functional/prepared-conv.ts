@@ -12,8 +12,11 @@ interface Entry {
   prepared: PreparedConv2d | null;
 }
 
-/** Geometries remembered per layer: a model fed two or three input sizes in turn keeps them all. */
-const CAPACITY = 4;
+/**
+ * Geometries remembered per layer: two input sizes used in turn (training and validation batches)
+ * both stay prepared, while the extra memory stays bounded at twice the weights.
+ */
+const CAPACITY = 2;
 
 function geometryKey(g: Conv2dGeometry): string {
   return [g.batch, g.inChannels, g.inHeight, g.inWidth, g.outChannels, g.kernelHeight, g.kernelWidth, g.outHeight, g.outWidth,
