@@ -18,6 +18,7 @@
         "native/src/conv_weight_grad.cc",
         "native/src/conv_weight_grad_dot.cc",
         "native/src/conv_winograd.cc",
+        "native/src/conv_winograd_narrow.cc",
         "native/src/cpu.cc",
         "native/src/dgemm.cc",
         "native/src/dgemm_avx2.cc",

@@ -10,27 +10,18 @@
 // GEMM panels, run the 16 GEMMs, transform the products back into output rows (with the bias).
 #include "conv.h"
 #include "cpu.h"
-#include "lanes.h"
 #include "gemm.h"
+#include "lanes.h"
 #include "scratch.h"
 #include "thread_pool.h"
+#include "winograd_tiles.h"
 
 #if LANTERN_X86
 #include <immintrin.h>
 
 namespace lantern {
+using namespace winograd;
 namespace {
-
-constexpr int kXi = 16;  // elements of a 4x4 transformed tile
-
-struct Tiling {
-  long rows, cols, per_image, total;  // tiles per column, per row, per image, in the batch
-};
-
-Tiling tiling(const ConvGeometry& g) {
-  long rows = (g.out_height + 1) / 2, cols = (g.out_width + 1) / 2;
-  return {rows, cols, rows * cols, g.batch * rows * cols};
-}
 
 // U_xi = (G g G^T)_xi for every (o, c), stored [xi][o][c], sixteen (o, c) pairs per step: the 3x3
 // kernels of consecutive pairs are 9 floats apart, gathered into nine vectors.
@@ -61,18 +52,6 @@ LANTERN_TARGET_AVX512 void transform_weights(const float* w, long pairs, float* 
   }
 }
 
-// Positions [begin, end) of the global tile order (image, tile row, tile column) as runs along one
-// tile row: visit(image, tile row, first tile column, count, offset from begin).
-template <typename Visit>
-void for_each_tile_run(const Tiling& t, long begin, long end, Visit visit) {
-  for (long p = begin; p < end;) {
-    long n = p / t.per_image, rest = p % t.per_image, ty = rest / t.cols, tx = rest % t.cols;
-    long count = std::min(end - p, t.cols - tx);
-    visit(n, ty, tx, count, p - begin);
-    p += count;
-  }
-}
-
 // Where a chunk of up to 16 consecutive tiles of a run reads and writes.
 struct Chunk {
   __mmask16 load[4];        // the four 16-float loads per input row: columns col0, col0 + 16, col0 + 2, col0 + 18
@@ -80,42 +59,6 @@ struct Chunk {
   long column;              // col0 relative to the run's first tile
   long panel_offset, spill_offset;
 };
-
-// B^T d B for sixteen tiles at once, B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]: down the
-// columns, then along the rows; v[4 * i + j] receives V_xi for xi = 4 * i + j.
-LANTERN_TARGET_AVX512 inline void input_transform(const __m512 (&d)[4][4], __m512 (&v)[kXi]) {
-  __m512 t[4][4];
-#pragma GCC unroll 4
-  for (int j = 0; j < 4; ++j) {
-    t[0][j] = _mm512_sub_ps(d[0][j], d[2][j]);
-    t[1][j] = _mm512_add_ps(d[1][j], d[2][j]);
-    t[2][j] = _mm512_sub_ps(d[2][j], d[1][j]);
-    t[3][j] = _mm512_sub_ps(d[1][j], d[3][j]);
-  }
-#pragma GCC unroll 4
-  for (int i = 0; i < 4; ++i) {
-    v[4 * i] = _mm512_sub_ps(t[i][0], t[i][2]);
-    v[4 * i + 1] = _mm512_add_ps(t[i][1], t[i][2]);
-    v[4 * i + 2] = _mm512_sub_ps(t[i][2], t[i][1]);
-    v[4 * i + 3] = _mm512_sub_ps(t[i][1], t[i][3]);
-  }
-}
-
-// A^T m A plus the bias for sixteen tiles, A^T = [1 1 1 0; 0 1 -1 -1]: y[i][e] is output row i,
-// column e of every tile.
-LANTERN_TARGET_AVX512 inline void output_transform(const __m512 (&m)[kXi], __m512 bias, __m512 (&y)[2][2]) {
-  __m512 s[2][4];
-#pragma GCC unroll 4
-  for (int j = 0; j < 4; ++j) {
-    s[0][j] = _mm512_add_ps(_mm512_add_ps(m[j], m[4 + j]), m[8 + j]);
-    s[1][j] = _mm512_sub_ps(_mm512_sub_ps(m[4 + j], m[8 + j]), m[12 + j]);
-  }
-#pragma GCC unroll 2
-  for (int i = 0; i < 2; ++i) {
-    y[i][0] = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(s[i][0], s[i][1]), s[i][2]), bias);
-    y[i][1] = _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(s[i][1], s[i][2]), s[i][3]), bias);
-  }
-}
 
 // The sixteen V_xi of a run of consecutive tiles along one tile row, for every input channel of
 // one image, written into the packed B panels of the block (panel = position / nr, lane = position
@@ -229,141 +172,6 @@ LANTERN_TARGET_AVX512 void transform_output_run(const float* m, long block, long
       }
       _mm512_mask_storeu_ps(dst + i * g.out_width, store_lo, row_lo);
       _mm512_mask_storeu_ps(dst + i * g.out_width + 16, store_hi, row_hi);
-    }
-  }
-}
-
-// Images at most kNarrowTiles tiles wide (output width <= 14): a tile row is too short to fill a
-// vector, so a chunk of 16 consecutive tile positions gathers several tile rows (of one image or
-// the next), one segment each. A segment's 2 * count + 2 <= 16 input columns of a row come in one
-// load, and masked permutes place its tiles' columns into the segment's lanes.
-constexpr long kNarrowTiles = 7;
-
-struct Segment {
-  long n, ty, tx, count, lane;
-};
-
-// The segments of the chunk of tile positions [p, p + tiles); returns how many.
-int chunk_segments(const Tiling& t, long p, long tiles, Segment* segments) {
-  int count = 0;
-  for_each_tile_run(t, p, p + tiles, [&](long n, long ty, long tx, long run, long lane) {
-    segments[count++] = {n, ty, tx, run, lane};
-  });
-  return count;
-}
-
-// Lane lane + i of the result takes element 2 * i + first of the source, for i < count.
-LANTERN_TARGET_AVX512 inline __m512i spread_index(long lane, long count, long first) {
-  alignas(64) int32_t index[16] = {};
-  for (long i = 0; i < count; ++i) index[lane + i] = static_cast<int32_t>(2 * i + first);
-  return _mm512_load_si512(index);
-}
-
-// The sixteen V_xi of the tiles at block positions [position, position + tiles), every input
-// channel, written into the block's packed B panels as transform_input_run writes them.
-LANTERN_TARGET_AVX512 void transform_input_narrow(const float* x, const ConvGeometry& g, const Tiling& t, long p,
-                                                  long tiles, long position, int nr, long block, float* v) {
-  struct Load {
-    long offset[4];  // start of each of the four input rows (channel 0)
-    bool inside[4];  // whether the row lies inside the image (outside rows stay zero)
-    __mmask16 columns, lanes;
-    __m512i index[4];  // d[r][j]: lane lane + i takes loaded column 2 * i + j
-  };
-  Segment segments[16];
-  Load loads[16];
-  const int count = chunk_segments(t, p, tiles, segments);
-  const long plane = g.in_plane(), channels = g.in_channels;
-  for (int k = 0; k < count; ++k) {
-    const Segment& s = segments[k];
-    Load& l = loads[k];
-    const long col0 = 2 * s.tx - g.pad_left;
-    for (int r = 0; r < 4; ++r) {
-      long ih = 2 * s.ty - g.pad_top + r;
-      l.inside[r] = ih >= 0 && ih < g.in_height;
-      l.offset[r] = s.n * channels * plane + ih * g.in_width + col0;
-    }
-    l.columns = lanes(-col0, g.in_width - col0);
-    l.lanes = lanes(s.lane, s.lane + s.count);
-    for (int j = 0; j < 4; ++j) l.index[j] = spread_index(s.lane, s.count, j);
-  }
-  const long lane0 = position % nr, split = std::min<long>(tiles, nr - lane0);
-  const __mmask16 here = lanes(0, split), there = lanes(split, tiles);
-  float* dst = v + (position / nr) * channels * nr + lane0;
-  float* spill = v + (position / nr + 1) * channels * nr - split;
-  const long xi_stride = block * channels;
-  for (long c = 0; c < channels; ++c) {
-    __m512 d[4][4];
-    for (int r = 0; r < 4; ++r) {
-      for (int j = 0; j < 4; ++j) d[r][j] = _mm512_setzero_ps();
-    }
-    for (int k = 0; k < count; ++k) {
-      const Load& l = loads[k];
-#pragma GCC unroll 4
-      for (int r = 0; r < 4; ++r) {
-        if (!l.inside[r]) continue;
-        __m512 a = _mm512_maskz_loadu_ps(l.columns, x + c * plane + l.offset[r]);
-#pragma GCC unroll 4
-        for (int j = 0; j < 4; ++j) d[r][j] = _mm512_mask_permutexvar_ps(d[r][j], l.lanes, l.index[j], a);
-      }
-    }
-    __m512 out[kXi];
-    input_transform(d, out);
-#pragma GCC unroll 16
-    for (int xi = 0; xi < kXi; ++xi) {
-      _mm512_mask_storeu_ps(dst + xi * xi_stride + c * nr, here, out[xi]);
-      if (there) _mm512_mask_storeu_ps(spill + xi * xi_stride + c * nr, there, out[xi]);
-    }
-  }
-}
-
-// Output rows of the tiles at block positions [position, position + tiles), every output channel,
-// from the products, plus bias, residual and clamp: the output transform runs once per chunk and
-// each segment's two output rows are permuted out of it.
-LANTERN_TARGET_AVX512 void transform_output_narrow(const float* m, long block, const Tiling& t, long p, long tiles,
-                                                   long position, const float* bias, const ConvGeometry& g,
-                                                   const Epilogue* clamp, const float* residual, float* out) {
-  struct Store {
-    long offset;  // output element of the segment's first tile, channel 0
-    int rows;
-    __mmask16 columns;
-    __m512i index;  // output column 2 * i + e takes lane lane + i of y_e
-  };
-  Segment segments[16];
-  Store stores[16];
-  const int count = chunk_segments(t, p, tiles, segments);
-  const long O = g.out_channels, plane = g.out_plane();
-  for (int k = 0; k < count; ++k) {
-    const Segment& s = segments[k];
-    Store& st = stores[k];
-    st.offset = s.n * O * plane + 2 * s.ty * g.out_width + 2 * s.tx;
-    st.rows = 2 * s.ty + 1 < g.out_height ? 2 : 1;
-    st.columns = lanes(0, std::min(2 * s.count, g.out_width - 2 * s.tx));
-    alignas(64) int32_t index[16] = {};
-    for (long i = 0; i < s.count; ++i) {
-      index[2 * i] = static_cast<int32_t>(s.lane + i);
-      index[2 * i + 1] = static_cast<int32_t>(16 + s.lane + i);
-    }
-    st.index = _mm512_load_si512(index);
-  }
-  const __mmask16 valid = lanes(0, tiles);
-  const long xi_stride = O * block;
-  const __m512 floor = _mm512_set1_ps(clamp ? clamp->lo : 0.0f), ceiling = _mm512_set1_ps(clamp ? clamp->hi : 0.0f);
-  for (long o = 0; o < O; ++o) {
-    const float* src = m + o * block + position;
-    __m512 v[kXi];
-#pragma GCC unroll 16
-    for (int xi = 0; xi < kXi; ++xi) v[xi] = _mm512_maskz_loadu_ps(valid, src + xi * xi_stride);
-    __m512 y[2][2];
-    output_transform(v, _mm512_set1_ps(bias ? bias[o] : 0.0f), y);
-    for (int k = 0; k < count; ++k) {
-      const Store& st = stores[k];
-      for (int i = 0; i < st.rows; ++i) {
-        const long at = st.offset + o * plane + i * g.out_width;
-        __m512 row = _mm512_permutex2var_ps(y[i][0], st.index, y[i][1]);
-        if (residual) row = _mm512_add_ps(row, _mm512_maskz_loadu_ps(st.columns, residual + at));
-        if (clamp) row = _mm512_min_ps(ceiling, _mm512_max_ps(floor, row));  // NaN passes through
-        _mm512_mask_storeu_ps(out + at, st.columns, row);
-      }
     }
   }
 }
