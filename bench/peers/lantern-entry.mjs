@@ -14,3 +14,21 @@ export async function loadLantern() {
 export function lanternInfo(lt, threads) {
   return `Lantern ${lt.backend()} backend, LANTERN_NUM_THREADS=${process.env.LANTERN_NUM_THREADS ?? threads}`;
 }
+
+/**
+ * What every Lantern peer shares: its id and label, a start() that loads the library (handing it to
+ * `loaded`, which keeps it for the peer's workloads) and describes it, and the active backend.
+ */
+export function lanternPeerBase(loaded) {
+  let lt = null;
+  return {
+    id: "lantern",
+    label: "Lantern",
+    async start({ threads }) {
+      lt = await loadLantern();
+      loaded(lt);
+      return lanternInfo(lt, threads);
+    },
+    backend: () => lt?.backend(),
+  };
+}

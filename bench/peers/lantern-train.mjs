@@ -3,7 +3,7 @@
 // buildOptimizer make the CLI's LeNet-5 and default optimizer, a DataLoader prepares shuffled batches
 // (in worker threads when asked, as `--workers` does), and lt.train.trainEpoch takes the steps:
 // forward, loss, backward, optimizer step, loss and accuracy bookkeeping.
-import { lanternInfo, loadLantern } from "./lantern-entry.mjs";
+import { lanternPeerBase } from "./lantern-entry.mjs";
 import { mnistMissing } from "./mnist-idx.mjs";
 
 let lt = null;
@@ -46,13 +46,7 @@ async function lenet5Mnist({ data, batch, workers, optimizer, lr, verify = true 
 }
 
 export const lanternTrainPeer = {
-  id: "lantern",
-  label: "Lantern",
-  async start({ threads }) {
-    lt = await loadLantern();
-    return lanternInfo(lt, threads);
-  },
-  backend: () => lt?.backend(),
+  ...lanternPeerBase((loaded) => (lt = loaded)),
   async setup(workload) {
     if (workload.kind !== "lenet5-mnist") throw new Error(`no ${workload.kind} workload`);
     return lenet5Mnist(workload.params);

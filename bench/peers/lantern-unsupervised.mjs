@@ -1,7 +1,7 @@
 // Lantern's side of the unsupervised suite, through its public API from the built package (dist/),
 // exactly as a user calls it: lt.cluster, lt.decomposition, lt.linalg and lt.assoc. Inputs are the
 // suite's shared arrays, wrapped as float64 tensors outside the timed runs.
-import { lanternInfo, loadLantern } from "./lantern-entry.mjs";
+import { lanternPeerBase } from "./lantern-entry.mjs";
 import { baskets, missingBaskets, workloadMatrices } from "../unsupervised/data.mjs";
 
 let lt = null;
@@ -42,13 +42,7 @@ const BUILDERS = {
 };
 
 export const lanternUnsupervisedPeer = {
-  id: "lantern",
-  label: "Lantern",
-  async start({ threads }) {
-    lt = await loadLantern();
-    return lanternInfo(lt, threads);
-  },
-  backend: () => lt?.backend(),
+  ...lanternPeerBase((loaded) => (lt = loaded)),
   async setup(workload) {
     const build = BUILDERS[workload.kind];
     if (!build) throw new Error(`no ${workload.kind} workload`);

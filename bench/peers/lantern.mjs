@@ -1,7 +1,7 @@
 // Lantern through its public API, from the built package (dist/), exactly as a user calls it. A
 // workload whose API this build lacks (a model the zoo has not got yet) reports so, and lights up by
 // itself once the build has it.
-import { lanternInfo, loadLantern } from "./lantern-entry.mjs";
+import { lanternPeerBase } from "./lantern-entry.mjs";
 
 let lt = null;
 
@@ -85,14 +85,10 @@ const BUILDERS = {
 };
 
 export const lanternPeer = {
-  id: "lantern",
-  label: "Lantern",
-  async start({ threads }) {
-    lt = await loadLantern();
+  ...lanternPeerBase((loaded) => {
+    lt = loaded;
     lt.manualSeed(0);
-    return lanternInfo(lt, threads);
-  },
-  backend: () => lt?.backend(),
+  }),
   async setup(workload) {
     const build = BUILDERS[workload.kind];
     if (!build) throw new Error(`no ${workload.kind} workload`);

@@ -77,6 +77,30 @@ function start(threads) {
   return server;
 }
 
+/**
+ * Workloads set up in a Python server under handles named `prefix`0, `prefix`1, ...: open(setup)
+ * sends the setup command and returns the timed run (Python reports the seconds itself), release()
+ * drops the latest handle.
+ */
+export function serverWorkloads(request, prefix) {
+  let count = 0;
+  let current = null;
+  return {
+    async open(setup) {
+      const handle = `${prefix}${count++}`;
+      current = handle;
+      await request({ cmd: "setup", handle, ...setup });
+      return async (n) => (await request({ cmd: "run", handle, n })).seconds;
+    },
+    async release() {
+      const handle = current;
+      current = null;
+      // A Python process that died mid-run has nothing left to free; its error is already reported.
+      if (handle) await request({ cmd: "drop", handle }).catch(() => undefined);
+    },
+  };
+}
+
 /** Sends one request to a started Python server; a reply carrying `error` becomes a thrown Error. */
 export async function ask(started, message) {
   const { call } = await started;
@@ -87,10 +111,8 @@ export async function ask(started, message) {
 
 const request = (message) => ask(server, message);
 
-let handles = 0;
-
 function pythonPeer(id, label, impl) {
-  let current = null;
+  const workloads = serverWorkloads(request, `${impl}-`);
   return {
     id,
     label,
@@ -102,17 +124,9 @@ function pythonPeer(id, label, impl) {
     },
     async setup(workload) {
       if (impl === "numpy" && workload.kind !== "sgemm") throw new NotApplicable("NumPy has only the SGEMM workload");
-      current = `${impl}-${handles++}`;
-      await request({ cmd: "setup", handle: current, impl, workload: workload.kind, params: workload.params });
-      const handle = current;
-      return async (n) => (await request({ cmd: "run", handle, n })).seconds;
+      return workloads.open({ impl, workload: workload.kind, params: workload.params });
     },
-    async release() {
-      const handle = current;
-      current = null;
-      // A Python process that died mid-run has nothing left to free; its error is already reported.
-      if (handle) await request({ cmd: "drop", handle }).catch(() => undefined);
-    },
+    release: () => workloads.release(),
   };
 }
 

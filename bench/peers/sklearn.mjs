@@ -2,7 +2,7 @@
 // unsupervised suite, through ONE persistent sklearn_peer.py process: the harness sends a JSON line
 // per command and Python times the iterations itself, so neither start-up nor IPC is measured. The
 // inputs travel as raw float64 files written from the arrays the JavaScript peers use.
-import { ask, startPythonServer } from "./python.mjs";
+import { ask, serverWorkloads, startPythonServer } from "./python.mjs";
 import { workloadFiles } from "../unsupervised/data.mjs";
 
 let server = null;
@@ -15,8 +15,7 @@ function start(threads) {
 
 const request = (message) => ask(server, message);
 
-let handles = 0;
-let current = null;
+const workloads = serverWorkloads(request, "h");
 
 export const sklearnPeer = {
   id: "sklearn",
@@ -26,16 +25,8 @@ export const sklearnPeer = {
     return `scikit-learn ${info.sklearn}, SciPy ${info.scipy}, NumPy ${info.numpy}, ${info.threads} thread(s), BLAS: ${info.blas}, OPENBLAS_CORETYPE=${info.openblasCoretype ?? "unset"}`;
   },
   async setup(workload) {
-    current = `h${handles++}`;
     const inputs = workload.kind === "itemsets" ? {} : workloadFiles(workload);
-    await request({ cmd: "setup", handle: current, workload: workload.kind, params: workload.params, inputs });
-    const handle = current;
-    return async (n) => (await request({ cmd: "run", handle, n })).seconds;
+    return workloads.open({ workload: workload.kind, params: workload.params, inputs });
   },
-  async release() {
-    const handle = current;
-    current = null;
-    // A Python process that died mid-run has nothing left to free; its error is already reported.
-    if (handle) await request({ cmd: "drop", handle }).catch(() => undefined);
-  },
+  release: () => workloads.release(),
 };
