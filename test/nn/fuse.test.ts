@@ -58,38 +58,35 @@ test("conv2d's activation is differentiated when a gradient is needed", () => {
   assert.throws(() => lt.F.conv2d(x, w, null, { activation: "gelu" as never }), /activation must be "relu", "relu6" or null/);
 });
 
-test("fuseConvBn folds MobileNetV2's batch norms and ReLU6s and keeps its logits", () => {
-  const model = lt.vision.models.mobilenetV2({ numClasses: 10 });
-  randomizeBatchNorms(model, 1);
+/**
+ * Fuses an eval-mode model with randomised batch norms on a seeded input, checks that its output is
+ * unchanged, and returns the report.
+ */
+function fuseAndCompare(model: lt.nn.Module, seed: number, shape: number[]): lt.nn.utils.FuseReport {
+  randomizeBatchNorms(model, seed);
   model.eval();
-  const x = lt.randn([2, 3, 64, 64], { generator: new lt.Generator(2) });
+  const x = lt.randn(shape, { generator: new lt.Generator(seed + 1) });
   const before = lt.noGrad(() => model.call(x));
   const report = lt.nn.utils.fuseConvBn(model, x);
-  assert.deepEqual(report, { batchNorms: 52, activations: 35, residuals: 10 });
+  assertClose(lt.noGrad(() => model.call(x)), before, { rtol: 1e-4, atol: 1e-4 });
+  return report;
+}
+
+test("fuseConvBn folds MobileNetV2's batch norms and ReLU6s and keeps its logits", () => {
+  const model = lt.vision.models.mobilenetV2({ numClasses: 10 });
+  assert.deepEqual(fuseAndCompare(model, 1, [2, 3, 64, 64]), { batchNorms: 52, activations: 35, residuals: 10 });
   assert.equal(model.modules().filter((m) => m instanceof nn.BatchNorm2d).length, 0);
-  const after = lt.noGrad(() => model.call(x));
-  assertClose(after, before, { rtol: 1e-4, atol: 1e-4 });
 });
 
 test("fuseConvBn ends ResNet-50's bottlenecks in one convolution that adds the shortcut", () => {
   const model = lt.vision.models.resnet50({ numClasses: 10 });
-  randomizeBatchNorms(model, 6);
-  model.eval();
-  const x = lt.randn([1, 3, 32, 32], { generator: new lt.Generator(7) });
-  const before = lt.noGrad(() => model.call(x));
-  const report = lt.nn.utils.fuseConvBn(model, x);
   // 53 BNs; the stem ReLU and each bottleneck's two inner ReLUs (33); 16 bottlenecks.
-  assert.deepEqual(report, { batchNorms: 53, activations: 33, residuals: 16 });
-  assertClose(lt.noGrad(() => model.call(x)), before, { rtol: 1e-4, atol: 1e-4 });
+  assert.deepEqual(fuseAndCompare(model, 6, [1, 3, 32, 32]), { batchNorms: 53, activations: 33, residuals: 16 });
 });
 
 test("fuseConvBn folds ResNet-18's batch norms (downsample branches included) and fuses its shared ReLU where a conv feeds it", () => {
   const model = lt.vision.models.resnet18({ numClasses: 10 });
-  randomizeBatchNorms(model, 4);
-  model.eval();
-  const x = lt.randn([1, 3, 64, 64], { generator: new lt.Generator(5) });
-  const before = lt.noGrad(() => model.call(x));
-  const report = lt.nn.utils.fuseConvBn(model, x);
+  const report = fuseAndCompare(model, 4, [1, 3, 64, 64]);
   // 20 BNs (17 after convs in blocks and the stem, 3 in downsample branches). The stem's ReLU and
   // each block's ReLU after bn1 (8) are fused; each block's conv2 then adds the shortcut and applies
   // the ReLU after the sum (8 residuals).
@@ -98,7 +95,6 @@ test("fuseConvBn folds ResNet-18's batch norms (downsample branches included) an
   assert.ok(block.relu instanceof nn.ReLU, "the shared ReLU stays in the block");
   assert.equal(block.conv1.activation, "relu");
   assert.equal(block.conv2.activation, "relu", "conv2 ends the block: relu(conv2(out) + identity)");
-  assertClose(lt.noGrad(() => model.call(x)), before, { rtol: 1e-4, atol: 1e-4 });
   // With a gradient to compute the ReLU runs as its own op again.
   const conv = new nn.Conv2d(2, 3, 3);
   conv.activation = "relu";
