@@ -8,6 +8,8 @@ export {
 export type { TensorOptions, RandomOptions } from "./tensor/creation.js";
 export { Generator, manualSeed } from "./random/generator.js";
 export { noGrad, enableGrad, isGradEnabled } from "./autograd/grad-mode.js";
+export { tidy, keep, dispose, memory, setMemoryPoolLimit, emptyMemoryPool } from "./memory/index.js";
+export type { MemoryInfo } from "./memory/index.js";
 export * as autograd from "./autograd/index.js";
 export { cat, stack, split, chunk } from "./ops/join.js";
 export { where } from "./ops/elementwise.js";

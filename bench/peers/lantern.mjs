@@ -93,8 +93,11 @@ export const lanternPeer = {
     const build = BUILDERS[workload.kind];
     if (!build) throw new Error(`no ${workload.kind} workload`);
     const step = build(workload.params);
+    // As TF.js's peer runs tf.dispose(tf.tidy(step)): each step's tensors go back to Lantern's
+    // storage pool when it ends (a build without lt.tidy leaves them to the garbage collector).
+    const run = lt.tidy && lt.dispose ? () => lt.dispose(lt.tidy(step)) : step;
     return (n) => {
-      for (let i = 0; i < n; i++) step();
+      for (let i = 0; i < n; i++) run();
     };
   },
 };

@@ -62,6 +62,7 @@ export default {
   workloads,
   legend: [
     "ResNet-18 / MobileNetV2: Lantern runs the eval-mode model after lt.nn.utils.fuseConvBn (batch norms folded into the convolutions, ReLU/ReLU6 and the residual sums applied inside them; weights packed once per layer in eval mode), the counterpart of the graph optimisation onnxruntime applies to its graph; PyTorch runs the eager eval-mode model.",
+    "Memory: each Lantern step runs in lt.tidy and disposes its result, as each TF.js step runs in tf.tidy and is disposed, so both reuse their buffers; PyTorch frees by reference count and onnxruntime from its arena.",
   ],
   /** JavaScript peers must be at least 4x slower than Lantern on every row they run. */
   checks: [{ peers: ["tfjs-wasm", "tfjs-cpu", "jax-js"], min: 4, text: "every JS peer >= 4x slower than Lantern" }],

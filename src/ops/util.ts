@@ -1,5 +1,6 @@
 import { Tensor } from "../tensor/tensor.js";
-import type { DType } from "../tensor/dtype.js";
+import type { DType, TypedArray } from "../tensor/dtype.js";
+import { markOwned, takeRecycled } from "../memory/pool.js";
 import { isFloating, promoteTypes, promoteWithScalar } from "../tensor/dtype.js";
 import { broadcastStrides, formatShape, numel, sameShape } from "../tensor/shape.js";
 import type { StridedView } from "../backend/backend.js";
@@ -7,19 +8,28 @@ import type { StridedView } from "../backend/backend.js";
 const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 
 /**
- * A tensor whose storage is not zero-filled, for outputs a kernel overwrites entirely. Zeroing a
- * fresh 4 MB buffer costs about 0.5 ms, as much as a memory-bound kernel over it, and every op
- * allocates its output. Small tensors, and hosts without Node's Buffer, take the zeroed path.
+ * A tensor whose storage is not zero-filled, for outputs a kernel overwrites entirely: a recycled
+ * buffer as its last user left it, or fresh unzeroed memory. Zeroing a 4 MB buffer costs about
+ * 0.5 ms, as much as a memory-bound kernel over it, and every op allocates its output. Small
+ * tensors, and hosts without Node's Buffer, take the zeroed path.
  */
 export function uninitialized(shape: readonly number[], dtype: DType): Tensor {
   const size = numel(shape);
+  const recycled = takeRecycled(dtype, size);
+  if (recycled) return new Tensor(recycled, shape);
   if (size < 4096 || typeof Buffer === "undefined") return Tensor.empty(shape, dtype);
   const buffer = Buffer.allocUnsafeSlow(size * BYTES[dtype]).buffer;
+  const data = unzeroed(buffer, dtype, size);
+  markOwned(data);
+  return new Tensor(data, shape);
+}
+
+function unzeroed(buffer: ArrayBuffer, dtype: DType, size: number): TypedArray {
   switch (dtype) {
-    case "float32": return new Tensor(new Float32Array(buffer, 0, size), shape);
-    case "float64": return new Tensor(new Float64Array(buffer, 0, size), shape);
-    case "int32": return new Tensor(new Int32Array(buffer, 0, size), shape);
-    case "bool": return new Tensor(new Uint8Array(buffer, 0, size), shape);
+    case "float32": return new Float32Array(buffer, 0, size);
+    case "float64": return new Float64Array(buffer, 0, size);
+    case "int32": return new Int32Array(buffer, 0, size);
+    case "bool": return new Uint8Array(buffer, 0, size);
   }
 }
 

@@ -1,3 +1,5 @@
+import { markOwned, takeRecycled } from "../memory/pool.js";
+
 /** Element types a tensor can hold; names follow PyTorch without the `torch.` prefix. */
 export type DType = "float32" | "float64" | "int32" | "bool";
 
@@ -9,7 +11,16 @@ export function isDType(x: unknown): x is DType {
   return typeof x === "string" && (DTYPES as readonly string[]).includes(x);
 }
 
+/** Zero-filled storage: a recycled buffer (see src/memory) when one of this size is free. */
 export function allocate(dtype: DType, size: number): TypedArray {
+  const recycled = takeRecycled(dtype, size);
+  if (recycled) return recycled.fill(0);
+  const data = newArray(dtype, size);
+  markOwned(data);
+  return data;
+}
+
+function newArray(dtype: DType, size: number): TypedArray {
   switch (dtype) {
     case "float32":
       return new Float32Array(size);

@@ -13,18 +13,21 @@ import * as jn from "../ops/join.js";
 import * as mm from "../ops/matmul.js";
 import { toNested } from "./format.js";
 import { bumpStorageVersion } from "./version.js";
+import { releaseStorage, retainStorage } from "../memory/pool.js";
+import { scopeActive, trackTensor } from "../memory/scope.js";
 
 type Operand = Tensor | number | boolean;
 type Dims = number | readonly number[];
 export type NestedArray = number | boolean | NestedArray[];
 
 /**
- * An n-dimensional array over a typed-array storage that the garbage collector frees: no
- * dispose() or tidy(). Views (reshape, transpose, slice, expand…) share storage and differ only in
- * shape, strides and offset. Tensors that require grad record the ops applied to them.
+ * An n-dimensional array over a typed-array storage. Views (reshape, transpose, slice, expand…)
+ * share storage and differ only in shape, strides and offset. Tensors that require grad record the
+ * ops applied to them. The garbage collector frees storage; dispose() and lt.tidy are optional and
+ * hand it back for reuse sooner.
  */
 export class Tensor {
-  readonly data: TypedArray;
+  #data: TypedArray | null;
   readonly shape: number[];
   readonly strides: number[];
   readonly offset: number;
@@ -37,11 +40,35 @@ export class Tensor {
   private fn: GradFn | null = null;
 
   constructor(data: TypedArray, shape: readonly number[], strides?: readonly number[], offset = 0) {
-    this.data = data;
+    this.#data = data;
+    retainStorage(data);
+    // Parameters (subclasses) outlive any scope; graph-recorded tensors may sit in backward closures.
+    if (scopeActive() && new.target === Tensor && !isGradEnabled()) trackTensor(this);
     this.shape = [...shape];
     this.strides = strides ? [...strides] : contiguousStrides(shape);
     this.offset = offset;
     this.dtype = dtypeOfArray(data);
+  }
+
+  /** The storage (shared with views); throws once the tensor is disposed. */
+  get data(): TypedArray {
+    if (this.#data === null) throw new Error(`tensor of shape ${formatShape(this.shape)} was disposed; its storage may already hold another tensor`);
+    return this.#data;
+  }
+
+  get isDisposed(): boolean {
+    return this.#data === null;
+  }
+
+  /**
+   * Lets go of the storage now: once no undisposed view shares it, the next tensor of the same
+   * dtype and size reuses it. Any later use of this tensor throws. Do not dispose a tensor that a
+   * pending backward() still needs.
+   */
+  dispose(): void {
+    if (this.#data === null) return;
+    releaseStorage(this.#data, this.dtype);
+    this.#data = null;
   }
 
   static empty(shape: readonly number[], dtype: DType = "float32"): Tensor {

@@ -129,7 +129,7 @@ describe("creation functions", () => {
     const t = lt.randn([4, 4]);
     assert.ok(t.data instanceof Float32Array);
     assert.equal(t.data.length, 16);
-    assert.equal((t as unknown as { dispose?: unknown }).dispose, undefined);
+    assert.equal(t.isDisposed, false);
   });
 });
 

@@ -1,3 +1,4 @@
+import { releaseIntermediate } from "../../memory/scope.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { Module } from "./module.js";
 
@@ -56,7 +57,13 @@ export class Sequential extends Module {
 
   forward(input: Tensor): Tensor {
     let x = input;
-    for (const module of this) x = module.call(x);
+    for (const module of this) {
+      const y = module.call(x);
+      // Inside lt.tidy, an output this loop made is dead once the next layer has run: recycling it
+      // now lets the layer after reuse its storage while it is still in cache.
+      if (x !== input && y !== x) releaseIntermediate(x);
+      x = y;
+    }
     return x;
   }
 }

@@ -1,3 +1,4 @@
+import { keep } from "../../memory/scope.js";
 import { Tensor } from "../../tensor/tensor.js";
 import type { DType } from "../../tensor/dtype.js";
 import { isFloating } from "../../tensor/dtype.js";
@@ -116,6 +117,8 @@ export abstract class Module {
   registerBuffer<T extends Tensor | null>(name: string, tensor: T, opts: { persistent?: boolean } = {}): T {
     this.#checkName(name, "buffer");
     this.#buffers.set(name, opts.persistent ?? true);
+    // Module state outlives any lt.tidy it happens to be built in.
+    if (tensor) keep(tensor);
     this.#fields()[name] = tensor;
     return tensor;
   }
