@@ -55,7 +55,7 @@ void conv2d_prepare(const float* w, const float* bias, const ConvGeometry& g, fl
 const float* conv2d_prepared_panels(const float* prepared, size_t size, const ConvGeometry& g, bool has_bias);
 
 // The ways conv2d computes a geometry, in the order it tries them.
-enum class ConvPath { Depthwise = 1, Winograd, Padded, Im2col };
+enum class ConvPath { Depthwise = 1, Winograd, Padded, Im2col, Direct };
 ConvPath conv_path(const ConvGeometry& g);
 
 // The im2col GEMM path (strided and 1x1 convolutions), per group: A is the weights with the bias
@@ -135,6 +135,12 @@ void dot_weight_grad(const float* wide, const float* padded, const ConvGeometry&
 // set has it and the image is large enough for the transforms to pay.
 // prepared, when not null, holds the transformed kernels as winograd_prepare packed them.
 bool winograd_suits(const ConvGeometry& g);
+
+// Direct convolution of strided 3x3 stems over at most 4 input channels on AVX-512
+// (conv_direct_avx512.cc): whether it takes g, and the convolution with its epilogue.
+bool direct_suits(const ConvGeometry& g);
+void direct_conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g,
+                   Activation activation, const float* residual);
 void winograd_conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g,
                      const float* prepared = nullptr, Activation activation = Activation::None,
                      const float* residual = nullptr);

@@ -127,6 +127,35 @@ test("strided convolutions over the input's phases match the reference: the stem
   });
 });
 
+test("direct 3x3/2-style stems over at most 4 channels match the reference: channel counts off the tile, ragged rows, residual, activations, NaN", { skip }, () => {
+  const random = rng(31);
+  const cases: (ConvCase & { activation: "none" | "relu" | "relu6"; residual: boolean })[] = [
+    // MobileNet's stem on a strip of rows; then channel counts that leave a tile part-full.
+    { batch: 1, inChannels: 3, outChannels: 32, height: 9, width: 224, kernel: [3, 3], stride: [2, 2], pad: [1, 1, 1, 1], activation: "relu6", residual: false },
+    { batch: 2, inChannels: 3, outChannels: 13, height: 7, width: 131, kernel: [3, 3], stride: [2, 2], pad: [1, 0, 1, 0], activation: "none", residual: true },
+    { batch: 1, inChannels: 4, outChannels: 6, height: 8, width: 200, kernel: [3, 2], stride: [2, 2], activation: "relu", residual: true },
+    // 148 columns: two chunks of five vectors; 79 columns: a tail of 15.
+    { batch: 2, inChannels: 1, outChannels: 5, height: 6, width: 300, kernel: [5, 5], stride: [2, 2], pad: [2, 2, 2, 2], activation: "relu6", residual: true },
+    { batch: 1, inChannels: 2, outChannels: 4, height: 10, width: 160, kernel: [4, 4], stride: [2, 2], activation: "none", residual: false },
+  ];
+  forEachIsa((isa) => {
+    cases.forEach((c, i) => {
+      const g = convGeometry(c);
+      const outSize = g.batch * g.outChannels * g.outHeight * g.outWidth;
+      const x = randomArray(random, g.batch * g.inChannels * g.inHeight * g.inWidth);
+      if (i === 0) x[5 * g.inWidth + 100] = NaN;
+      const w = randomArray(random, g.outChannels * g.inChannels * g.kernelHeight * g.kernelWidth);
+      const bias = i % 2 === 0 ? randomArray(random, g.outChannels) : null;
+      const residual = c.residual ? randomArray(random, outSize) : null;
+      const expected = new Float32Array(outSize), actual = new Float32Array(outSize).fill(12345);
+      jsBackend.conv2d(x, w, bias, expected, g, { activation: c.activation, residual });
+      native.conv2d(x, w, bias, actual, g, { activation: c.activation, residual });
+      for (let j = 0; j < outSize; j++) assert.equal(Number.isNaN(actual[j]), Number.isNaN(expected[j]), `${isa} stem case ${i}: NaN at ${j}`);
+      assertClose(actual, expected, 1e-5, `${isa} stem case ${i} ${JSON.stringify(c)}`);
+    });
+  });
+});
+
 test("matrix-vector products (one output row or column) match the reference for every transpose", { skip }, () => {
   const random = rng(24);
   for (const [m, n, k] of [[1, 1000, 300], [1, 37, 2050], [700, 1, 90], [129, 1, 1]]) {
