@@ -13,6 +13,12 @@
 namespace lantern {
 namespace {
 
+// A panels are prefetched this many k steps ahead. Packed per call, A sits in L2; prepared
+// convolution weights are read straight from their buffer, which a model's other layers have
+// pushed out to L3 or memory, and the A stream then stalls every broadcast: ResNet-18 at batch 1
+// ran 24 ms without it and 21 ms with it. Past a panel's end they fetch the next (and never fault).
+constexpr long kAheadA = 64;
+
 template <int MR, int NV>
 LANTERN_TARGET_AVX512 void kernel(long k, const float* a, const float* b, float* c, long ldc, float alpha, float beta,
                                   int m, int n, const Epilogue* epilogue) {
@@ -25,6 +31,7 @@ LANTERN_TARGET_AVX512 void kernel(long k, const float* a, const float* b, float*
   }
   for (long p = 0; p < k; ++p) {
     _mm_prefetch(reinterpret_cast<const char*>(b + 8 * NR), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(a + kAheadA * MR), _MM_HINT_T0);
     __m512 bv[NV];
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) bv[v] = _mm512_load_ps(b + 16 * v);
@@ -83,6 +90,7 @@ LANTERN_TARGET_AVX512 void kernel_indirect(long k, const float* a, const float* 
   constexpr long kAhead = 6;
   for (long p = 0; p < k; ++p) {
     if (p + kAhead < k) _mm_prefetch(reinterpret_cast<const char*>(b_rows[p + kAhead] + b_col), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(a + kAheadA * MR), _MM_HINT_T0);
     const float* b = b_rows[p] + b_col;
     __m512 bv[NV];
 #pragma GCC unroll 4
