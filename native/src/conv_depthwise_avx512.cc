@@ -125,6 +125,10 @@ LANTERN_TARGET_AVX512 void depthwise_3x3_stride2_avx512(const float* image, cons
   __m512 w[9];
   for (int t = 0; t < 9; ++t) w[t] = _mm512_set1_ps(weights[t]);
   constexpr long kChunks = 16;  // 256 outputs per pass along a row: masks for that many on the stack
+  // Input rows are fetched this far ahead: a layer's input has usually left L2 (MobileNetV2's
+  // 96x112x112 at batch 8 is 38 MB), and the hardware prefetcher restarts at every 4 KB page.
+  // Measured after the pointwise layer that feeds it: 3.37 -> 2.2 ms at batch 8.
+  constexpr long kAheadRows = 10;
   __mmask16 load[kChunks][3], store[kChunks];
   for (long ow0 = 0; ow0 < out_width; ow0 += 16 * kChunks) {
     const long chunks = std::min(kChunks, (out_width - ow0 + 15) / 16);
@@ -139,6 +143,13 @@ LANTERN_TARGET_AVX512 void depthwise_3x3_stride2_avx512(const float* image, cons
       const long kh_lo = std::max(0L, -ih0), kh_hi = std::min(3L, in_height - ih0);
       float* dst = out + oh * out_width + ow0;
       for (long k = 0; k < chunks; ++k) {
+        // The two input rows that output row oh + kAheadRows / 2 adds, fetched ahead: past the
+        // plane's end they are the next plane's first rows, which the caller reads next.
+        const float* ahead = image + (ih0 + kAheadRows) * in_width + 2 * (ow0 + 16 * k);
+        _mm_prefetch(reinterpret_cast<const char*>(ahead), _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(ahead + 16), _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(ahead + in_width), _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(ahead + in_width + 16), _MM_HINT_T0);
         __m512 acc = b;
         for (long kh = kh_lo; kh < kh_hi; ++kh) {
           const float* row = image + (ih0 + kh) * in_width + 2 * (ow0 + 16 * k) - g.pad_left;
