@@ -18,6 +18,10 @@ namespace {
 // pushed out to L3 or memory, and the A stream then stalls every broadcast: ResNet-18 at batch 1
 // ran 24 ms without it and 21 ms with it. Past a panel's end they fetch the next (and never fault).
 constexpr long kAheadA = 64;
+// In-place B rows are also fetched 64 columns ahead along each row (the tiles to the right): they
+// are activations a model's previous layer left in L3 or memory. A 1x1 32 -> 16 layer over
+// 112x112 at batch 8, after the layer that feeds it: 1.32 -> 1.05 ms.
+constexpr long kColsAhead = 64;
 
 template <int MR, int NV>
 LANTERN_TARGET_AVX512 void kernel(long k, const float* a, const float* b, float* c, long ldc, float alpha, float beta,
@@ -90,6 +94,8 @@ LANTERN_TARGET_AVX512 void kernel_indirect(long k, const float* a, const float* 
   constexpr long kAhead = 6;
   for (long p = 0; p < k; ++p) {
     if (p + kAhead < k) _mm_prefetch(reinterpret_cast<const char*>(b_rows[p + kAhead] + b_col), _MM_HINT_T0);
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) _mm_prefetch(reinterpret_cast<const char*>(b_rows[p] + b_col + kColsAhead + 16 * v), _MM_HINT_T0);
     _mm_prefetch(reinterpret_cast<const char*>(a + kAheadA * MR), _MM_HINT_T0);
     const float* b = b_rows[p] + b_col;
     __m512 bv[NV];
