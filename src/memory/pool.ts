@@ -1,9 +1,9 @@
 import type { DType, TypedArray } from "../tensor/dtype.js";
 
 /**
- * Storage handed back by `dispose()`/`lt.tidy`, kept for the next tensor of the same type and
- * length. A buffer written moments ago is still in cache and mapped, where a fresh one must come
- * from memory: a 25 MB convolution output costs twice as long in a new buffer as in a reused one.
+ * Storage handed back by `dispose()`/`lt.tidy`, kept for the next tensors that fit in it. A buffer
+ * written moments ago is still in cache and mapped, where a fresh one must come from memory: a
+ * 25 MB convolution output costs twice as long in a new buffer as in a reused one.
  * Only storage Lantern allocated itself is recycled (never an array the caller handed in), and only
  * once no undisposed tensor views it; anything never disposed is left to the garbage collector.
  */
@@ -13,27 +13,59 @@ export const POOLED_MIN_LENGTH = 4096;
 
 /** Undisposed tensors per Lantern-allocated storage; an array absent from the map is not ours. */
 const liveViews = new WeakMap<TypedArray, number>();
-/** Recycled storage by dtype and length, most recently released last. */
-const freeLists = new Map<string, TypedArray[]>();
+/**
+ * Released memory, sorted by size (equal sizes most recently released last). A tensor takes the
+ * smallest buffer that holds it, so tensors of different sizes whose lifetimes do not overlap share
+ * memory, as an arena planner would arrange: a network's working set is then the few activations
+ * alive at once rather than one buffer per distinct shape.
+ */
+const free: ArrayBuffer[] = [];
 let pooledBytes = 0;
-let pooledBuffers = 0;
 let limitBytes = 512 * 1024 * 1024;
 
-const keyOf = (dtype: DType, length: number) => `${dtype}:${length}`;
+/** A buffer up to this many times the request serves it; a larger one stays for larger tensors. */
+const MAX_SLACK = 2;
+
+const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 
 /** Records `data` as Lantern's own storage, which dispose() may recycle. */
 export function markOwned(data: TypedArray): void {
-  if (data.length >= POOLED_MIN_LENGTH && !liveViews.has(data)) liveViews.set(data, 0);
+  if (data.length >= POOLED_MIN_LENGTH && data.byteOffset === 0 && !liveViews.has(data)) liveViews.set(data, 0);
 }
 
-/** A released buffer of exactly this type and length, as its last user left it; null if none. */
+/** Index of the first free buffer of at least `bytes`. */
+function firstFitting(bytes: number): number {
+  let lo = 0;
+  let hi = free.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (free[mid].byteLength < bytes) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function view(dtype: DType, buffer: ArrayBuffer, length: number): TypedArray {
+  switch (dtype) {
+    case "float32": return new Float32Array(buffer, 0, length);
+    case "float64": return new Float64Array(buffer, 0, length);
+    case "int32": return new Int32Array(buffer, 0, length);
+    case "bool": return new Uint8Array(buffer, 0, length);
+  }
+}
+
+/** Released memory viewed as `length` elements of `dtype`, holding what its last user left; null if none fits. */
 export function takeRecycled(dtype: DType, length: number): TypedArray | null {
-  if (length < POOLED_MIN_LENGTH || pooledBuffers === 0) return null;
-  const list = freeLists.get(keyOf(dtype, length));
-  const data = list?.pop();
-  if (!data) return null;
-  pooledBytes -= data.byteLength;
-  pooledBuffers--;
+  if (length < POOLED_MIN_LENGTH || free.length === 0) return null;
+  const bytes = length * BYTES[dtype];
+  let i = firstFitting(bytes);
+  if (i === free.length || free[i].byteLength > MAX_SLACK * bytes) return null;
+  // Among buffers of that size, the one released last is likeliest to be in cache.
+  while (i + 1 < free.length && free[i + 1].byteLength === free[i].byteLength) i++;
+  const [buffer] = free.splice(i, 1);
+  pooledBytes -= buffer.byteLength;
+  const data = view(dtype, buffer, length);
+  liveViews.set(data, 0);
   return data;
 }
 
@@ -44,8 +76,8 @@ export function retainStorage(data: TypedArray): void {
   if (views !== undefined) liveViews.set(data, views + 1);
 }
 
-/** A tensor viewing `data` was disposed: the last one hands the storage to the pool. */
-export function releaseStorage(data: TypedArray, dtype: DType): void {
+/** A tensor viewing `data` was disposed: the last one hands its memory to the pool. */
+export function releaseStorage(data: TypedArray): void {
   if (data.length < POOLED_MIN_LENGTH) return;
   const views = liveViews.get(data);
   if (views === undefined) return;
@@ -53,14 +85,12 @@ export function releaseStorage(data: TypedArray, dtype: DType): void {
     liveViews.set(data, views - 1);
     return;
   }
-  liveViews.set(data, 0);
-  if (pooledBytes + data.byteLength > limitBytes) return;
-  const key = keyOf(dtype, data.length);
-  let list = freeLists.get(key);
-  if (!list) freeLists.set(key, (list = []));
-  list.push(data);
-  pooledBytes += data.byteLength;
-  pooledBuffers++;
+  // The memory now belongs to the pool; this array must never be recycled a second time.
+  liveViews.delete(data);
+  const buffer = data.buffer as ArrayBuffer;
+  if (pooledBytes + buffer.byteLength > limitBytes) return;
+  free.splice(firstFitting(buffer.byteLength + 1), 0, buffer);
+  pooledBytes += buffer.byteLength;
 }
 
 export interface MemoryInfo {
@@ -73,7 +103,7 @@ export interface MemoryInfo {
 
 /** What the storage pool holds (tf.memory's counterpart for the part Lantern manages). */
 export function memory(): MemoryInfo {
-  return { pooledBytes, pooledBuffers, poolLimitBytes: limitBytes };
+  return { pooledBytes, pooledBuffers: free.length, poolLimitBytes: limitBytes };
 }
 
 /**
@@ -88,7 +118,6 @@ export function setMemoryPoolLimit(bytes: number): void {
 
 /** Drops every pooled buffer, leaving them to the garbage collector (torch.cuda.empty_cache's role). */
 export function emptyMemoryPool(): void {
-  freeLists.clear();
+  free.length = 0;
   pooledBytes = 0;
-  pooledBuffers = 0;
 }

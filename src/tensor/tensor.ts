@@ -67,7 +67,7 @@ export class Tensor {
    */
   dispose(): void {
     if (this.#data === null) return;
-    releaseStorage(this.#data, this.dtype);
+    releaseStorage(this.#data);
     this.#data = null;
   }
 

@@ -19,7 +19,7 @@ describe("dispose and the storage pool", () => {
     assert.equal(a.isDisposed, true);
     assert.equal(lt.memory().pooledBuffers, 1);
     const b = lt.zeros([N]);
-    assert.equal(b.data, storage);
+    assert.equal(b.data.buffer, storage.buffer);
     assert.ok(b.data.every((v) => v === 0));
     assert.equal(lt.memory().pooledBuffers, 0);
   });
@@ -33,7 +33,7 @@ describe("dispose and the storage pool", () => {
     storage.fill(Number.NaN);
     first.dispose();
     const second = lt.noGrad(() => lt.F.conv2d(x, w, null, { padding: 1 }));
-    assert.equal(second.data, storage);
+    assert.equal(second.data.buffer, storage.buffer);
     assert.deepEqual(second.toArray(), expected);
   });
 
@@ -42,14 +42,14 @@ describe("dispose and the storage pool", () => {
     const view = a.reshape([64, 128]);
     const values = a.toArray();
     a.dispose();
-    assert.notEqual(lt.zeros([N]).data, view.data);
+    assert.notEqual(lt.zeros([N]).data.buffer, view.data.buffer);
     const flat = view.reshape([N]);
     assert.deepEqual(flat.toArray(), values);
     const storage = view.data;
     view.dispose();
-    assert.notEqual(lt.zeros([N]).data, storage, "the flat view still holds it");
+    assert.notEqual(lt.zeros([N]).data.buffer, storage.buffer, "the flat view still holds it");
     flat.dispose();
-    assert.equal(lt.zeros([N]).data, storage);
+    assert.equal(lt.zeros([N]).data.buffer, storage.buffer);
   });
 
   test("arrays the caller handed in are never recycled", () => {
@@ -57,8 +57,28 @@ describe("dispose and the storage pool", () => {
     const t = lt.Tensor.fromTypedArray(mine);
     t.dispose();
     assert.equal(lt.memory().pooledBuffers, 0);
-    assert.notEqual(lt.zeros([N]).data, mine);
+    assert.notEqual(lt.zeros([N]).data.buffer, mine.buffer);
     assert.ok(mine.every((v) => v === 7));
+  });
+
+  test("tensors of other sizes and dtypes share released memory up to twice their size", () => {
+    const big = lt.randn([2 * N]);
+    const memory = big.data.buffer;
+    big.dispose();
+    const tooSmall = lt.zeros([N / 2]);
+    assert.notEqual(tooSmall.data.buffer, memory, "a buffer over twice the request stays for larger tensors");
+    const smaller = lt.zeros([N - 1], { dtype: "float64" });
+    assert.equal(smaller.data.buffer, memory);
+    assert.equal(smaller.data.length, N - 1);
+    assert.ok(smaller.data.every((v) => v === 0));
+    // Among the buffers that fit, the smallest is taken.
+    const larger = lt.randn([3 * N]);
+    const largerMemory = larger.data.buffer;
+    smaller.dispose();
+    larger.dispose();
+    assert.equal(lt.memory().pooledBuffers, 2);
+    assert.equal(lt.zeros([2 * N]).data.buffer, memory);
+    assert.equal(lt.zeros([2 * N]).data.buffer, largerMemory);
   });
 
   test("using a disposed tensor throws an error saying so; disposing twice is harmless", () => {
