@@ -26,7 +26,7 @@ let limitBytes = 512 * 1024 * 1024;
 /** A buffer up to this many times the request serves it; a larger one stays for larger tensors. */
 const MAX_SLACK = 2;
 
-const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+export const BYTES_PER_ELEMENT: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 
 /** Records `data` as Lantern's own storage, which dispose() may recycle. */
 export function markOwned(data: TypedArray): void {
@@ -45,7 +45,8 @@ function firstFitting(bytes: number): number {
   return lo;
 }
 
-function view(dtype: DType, buffer: ArrayBuffer, length: number): TypedArray {
+/** The first `length` elements of `buffer` as a typed array of `dtype`. */
+export function viewOf(dtype: DType, buffer: ArrayBuffer, length: number): TypedArray {
   switch (dtype) {
     case "float32": return new Float32Array(buffer, 0, length);
     case "float64": return new Float64Array(buffer, 0, length);
@@ -57,14 +58,14 @@ function view(dtype: DType, buffer: ArrayBuffer, length: number): TypedArray {
 /** Released memory viewed as `length` elements of `dtype`, holding what its last user left; null if none fits. */
 export function takeRecycled(dtype: DType, length: number): TypedArray | null {
   if (length < POOLED_MIN_LENGTH || free.length === 0) return null;
-  const bytes = length * BYTES[dtype];
+  const bytes = length * BYTES_PER_ELEMENT[dtype];
   let i = firstFitting(bytes);
   if (i === free.length || free[i].byteLength > MAX_SLACK * bytes) return null;
   // Among buffers of that size, the one released last is likeliest to be in cache.
   while (i + 1 < free.length && free[i + 1].byteLength === free[i].byteLength) i++;
   const [buffer] = free.splice(i, 1);
   pooledBytes -= buffer.byteLength;
-  const data = view(dtype, buffer, length);
+  const data = viewOf(dtype, buffer, length);
   liveViews.set(data, 0);
   return data;
 }

@@ -1,11 +1,9 @@
 import { Tensor } from "../tensor/tensor.js";
-import type { DType, TypedArray } from "../tensor/dtype.js";
-import { markOwned, takeRecycled } from "../memory/pool.js";
+import type { DType } from "../tensor/dtype.js";
+import { BYTES_PER_ELEMENT, markOwned, takeRecycled, viewOf } from "../memory/pool.js";
 import { isFloating, promoteTypes, promoteWithScalar } from "../tensor/dtype.js";
 import { broadcastStrides, formatShape, numel, sameShape } from "../tensor/shape.js";
 import type { StridedView } from "../backend/backend.js";
-
-const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 
 /**
  * A tensor whose storage is not zero-filled, for outputs a kernel overwrites entirely: a recycled
@@ -18,19 +16,10 @@ export function uninitialized(shape: readonly number[], dtype: DType): Tensor {
   const recycled = takeRecycled(dtype, size);
   if (recycled) return new Tensor(recycled, shape);
   if (size < 4096 || typeof Buffer === "undefined") return Tensor.empty(shape, dtype);
-  const buffer = Buffer.allocUnsafeSlow(size * BYTES[dtype]).buffer;
-  const data = unzeroed(buffer, dtype, size);
+  const buffer = Buffer.allocUnsafeSlow(size * BYTES_PER_ELEMENT[dtype]).buffer;
+  const data = viewOf(dtype, buffer, size);
   markOwned(data);
   return new Tensor(data, shape);
-}
-
-function unzeroed(buffer: ArrayBuffer, dtype: DType, size: number): TypedArray {
-  switch (dtype) {
-    case "float32": return new Float32Array(buffer, 0, size);
-    case "float64": return new Float64Array(buffer, 0, size);
-    case "int32": return new Int32Array(buffer, 0, size);
-    case "bool": return new Uint8Array(buffer, 0, size);
-  }
 }
 
 /** A view of `t` read as if it had the (broadcast) `shape`. */
