@@ -23,10 +23,23 @@ constexpr long kAheadA = 64;
 // 112x112 at batch 8, after the layer that feeds it: 1.32 -> 1.05 ms.
 constexpr long kColsAhead = 64;
 
+// The C tile's lines, fetched for writing while the k loop runs, when the tile is overwritten
+// (beta = 0): a convolution's output is fresh memory, and a store to a line not in cache waits for
+// it to be read. MobileNetV2 at batch 8: 64 -> 59 ms.
+template <int NV>
+inline void prefetch_tile(float* c, long ldc, int m) {
+  for (int i = 0; i < m; ++i) {
+    float* row = c + i * ldc;
+    for (int v = 0; v < NV; ++v) __builtin_prefetch(row + 16 * v, 1, 3);
+    __builtin_prefetch(row + 16 * NV - 1, 1, 3);
+  }
+}
+
 template <int MR, int NV>
 LANTERN_TARGET_AVX512 void kernel(long k, const float* a, const float* b, float* c, long ldc, float alpha, float beta,
                                   int m, int n, const Epilogue* epilogue) {
   constexpr int NR = 16 * NV;
+  if (beta == 0.0f) prefetch_tile<NV>(c, ldc, m);
   __m512 acc[MR][NV];
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {
@@ -85,6 +98,7 @@ LANTERN_TARGET_AVX512 void kernel_indirect(long k, const float* a, const float* 
     int left = n - 16 * v;
     mask[v] = left >= 16 ? 0xFFFF : left <= 0 ? 0 : static_cast<__mmask16>((1u << left) - 1);
   }
+  if (beta == 0.0f) prefetch_tile<NV>(c, ldc, m);
   __m512 acc[MR][NV];
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {
