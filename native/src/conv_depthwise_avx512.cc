@@ -143,13 +143,16 @@ LANTERN_TARGET_AVX512 void depthwise_3x3_stride2_avx512(const float* image, cons
       const long kh_lo = std::max(0L, -ih0), kh_hi = std::min(3L, in_height - ih0);
       float* dst = out + oh * out_width + ow0;
       for (long k = 0; k < chunks; ++k) {
-        // The two input rows that output row oh + kAheadRows / 2 adds, fetched ahead: past the
-        // plane's end they are the next plane's first rows, which the caller reads next.
+        // The two input rows that output row oh + kAheadRows / 2 adds, fetched ahead (past the
+        // plane's end they are the next plane's first rows, which the caller reads next), and
+        // that output row, for writing.
         const float* ahead = image + (ih0 + kAheadRows) * in_width + 2 * (ow0 + 16 * k);
         _mm_prefetch(reinterpret_cast<const char*>(ahead), _MM_HINT_T0);
         _mm_prefetch(reinterpret_cast<const char*>(ahead + 16), _MM_HINT_T0);
         _mm_prefetch(reinterpret_cast<const char*>(ahead + in_width), _MM_HINT_T0);
         _mm_prefetch(reinterpret_cast<const char*>(ahead + in_width + 16), _MM_HINT_T0);
+        __builtin_prefetch(dst + (kAheadRows / 2) * out_width + 16 * k, 1, 3);
+        __builtin_prefetch(dst + (kAheadRows / 2) * out_width + 16 * k + 15, 1, 3);
         __m512 acc = b;
         for (long kh = kh_lo; kh < kh_hi; ++kh) {
           const float* row = image + (ih0 + kh) * in_width + 2 * (ow0 + 16 * k) - g.pad_left;

@@ -91,8 +91,12 @@ struct Tap {
 template <int NV>
 LANTERN_TARGET_AVX512 void tile(const Tap* taps, long count, const float* weights, const float* bias, int channels,
                                 long ow0, __mmask16 last, float* const* out, const float* const* residual,
-                                const Epilogue* epilogue) {
+                                const Epilogue* epilogue, long next_row) {
   __m512 acc[kChannels][NV];
+  // The next output row of this tile, fetched for writing while the taps run.
+  for (int c = 0; c < channels; ++c) {
+    for (int v = 0; v < NV; ++v) __builtin_prefetch(out[c] + next_row + ow0 + 16 * v, 1, 3);
+  }
   for (int c = 0; c < kChannels; ++c) {
     __m512 b = _mm512_set1_ps(bias && c < channels ? bias[c] : 0.0f);
     for (int v = 0; v < NV; ++v) acc[c][v] = b;
@@ -126,7 +130,7 @@ LANTERN_TARGET_AVX512 void tile(const Tap* taps, long count, const float* weight
 }
 
 using TileFn = void (*)(const Tap*, long, const float*, const float*, int, long, __mmask16, float* const*,
-                        const float* const*, const Epilogue*);
+                        const float* const*, const Epilogue*, long);
 constexpr TileFn kTiles[kMaxVectors + 1] = {nullptr, tile<1>, tile<2>, tile<3>, tile<4>, tile<5>, tile<6>};
 
 // The weights as [channel block][tap][4 channels], zero past the last channel.
@@ -178,7 +182,7 @@ void output_row(const ConvGeometry& g, const PhaseRows& p, const float* packed, 
       long tail = cols - (nv - 1) * 16;
       __mmask16 last = static_cast<__mmask16>(tail >= 16 ? 0xFFFF : (1u << tail) - 1);
       kTiles[nv](taps.data(), static_cast<long>(taps.size()), packed + b * g.patch() * kChannels, block_bias, channels,
-                 ow0, last, rows, residual ? res_rows : nullptr, epilogue);
+                 ow0, last, rows, residual ? res_rows : nullptr, epilogue, oh + 1 < g.out_height ? g.out_width : 0);
       v0 += nv;
     }
   }
