@@ -77,7 +77,10 @@ export function retainStorage(data: TypedArray): void {
   if (views !== undefined) liveViews.set(data, views + 1);
 }
 
-/** A tensor viewing `data` was disposed: the last one hands its memory to the pool. */
+/**
+ * A tensor viewing `data` was disposed: the last one hands its memory to the pool. (Storage moved
+ * to a worker is detached, length 0, and so never pooled.)
+ */
 export function releaseStorage(data: TypedArray): void {
   if (data.length < POOLED_MIN_LENGTH) return;
   const views = liveViews.get(data);

@@ -81,6 +81,13 @@ describe("dispose and the storage pool", () => {
     assert.equal(lt.zeros([2 * N]).data.buffer, largerMemory);
   });
 
+  test("storage moved to another thread is not pooled when its tensor is disposed", () => {
+    const t = lt.randn([N]);
+    structuredClone(t.data.buffer, { transfer: [t.data.buffer as ArrayBuffer] });
+    t.dispose();
+    assert.equal(lt.memory().pooledBuffers, 0);
+  });
+
   test("using a disposed tensor throws an error saying so; disposing twice is harmless", () => {
     const t = lt.ones([3, 4]);
     t.dispose();
