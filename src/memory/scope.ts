@@ -34,6 +34,9 @@ export function releaseIntermediate(t: ScopedTensor): void {
 
 /** Exempts `t` from every enclosing and future tidy (tf.keep): it lives until the garbage collector takes it. */
 export function keep<T extends ScopedTensor>(t: T): T {
+  if (t === null || typeof t !== "object" || typeof t.dispose !== "function") {
+    throw new TypeError(`keep: expected a tensor, got ${t === null ? "null" : typeof t}`);
+  }
   kept.add(t);
   for (const scope of scopes) scope.delete(t);
   return t;

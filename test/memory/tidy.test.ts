@@ -70,6 +70,7 @@ describe("lt.tidy", () => {
   test("rejects async work and a non-function", () => {
     assertThrowsWith(() => lt.tidy(async () => lt.ones([1])), "tidy: fn returned a Promise");
     assertThrowsWith(() => lt.tidy(42 as unknown as () => void), "tidy: expected a function, got number");
+    assertThrowsWith(() => lt.keep(null as unknown as lt.Tensor), "keep: expected a tensor, got null");
   });
 
   test("modules built inside a scope keep their parameters and buffers", () => {
