@@ -12,6 +12,7 @@
         "native/src/conv.cc",
         "native/src/conv_depthwise.cc",
         "native/src/conv_direct_avx512.cc",
+        "native/src/conv_pointwise_avx512.cc",
         "native/src/conv_depthwise_avx512.cc",
         "native/src/conv_depthwise_3x3_avx512.cc",
         "native/src/conv_padded.cc",

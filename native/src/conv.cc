@@ -215,6 +215,7 @@ void activate(float* data, long n, Activation activation) {
 ConvPath conv_path(const ConvGeometry& g) {
   if (g.depthwise()) return ConvPath::Depthwise;
   if (direct_suits(g)) return ConvPath::Direct;
+  if (pointwise_suits(g)) return ConvPath::Pointwise;
   if (winograd_suits(g)) return ConvPath::Winograd;
   if (!g.pointwise() && phases_suit(g)) return ConvPath::Padded;
   return ConvPath::Im2col;
@@ -263,6 +264,10 @@ void conv2d(const float* x, const float* w, const float* bias, float* out, const
   }
   if (path == ConvPath::Direct) {
     direct_conv2d(x, w, bias, out, g, activation, residual);
+    return;
+  }
+  if (path == ConvPath::Pointwise) {
+    pointwise_conv2d(x, w, bias, out, g, panels, activation, residual);
     return;
   }
   const long og = g.group_out(), patch = g.patch(), spatial = g.out_plane();

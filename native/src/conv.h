@@ -55,7 +55,7 @@ void conv2d_prepare(const float* w, const float* bias, const ConvGeometry& g, fl
 const float* conv2d_prepared_panels(const float* prepared, size_t size, const ConvGeometry& g, bool has_bias);
 
 // The ways conv2d computes a geometry, in the order it tries them.
-enum class ConvPath { Depthwise = 1, Winograd, Padded, Im2col, Direct };
+enum class ConvPath { Depthwise = 1, Winograd, Padded, Im2col, Direct, Pointwise };
 ConvPath conv_path(const ConvGeometry& g);
 
 // The im2col GEMM path (strided and 1x1 convolutions), per group: A is the weights with the bias
@@ -141,6 +141,14 @@ bool winograd_suits(const ConvGeometry& g);
 bool direct_suits(const ConvGeometry& g);
 void direct_conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g,
                    Activation activation, const float* residual);
+// 1x1 convolution with the output channels in the vector lanes, on AVX-512
+// (conv_pointwise_avx512.cc): whether it takes g, and the convolution with its epilogue. prepared,
+// when not null, holds the biases and weights as pointwise_prepare packed them.
+bool pointwise_suits(const ConvGeometry& g);
+void pointwise_conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g,
+                      const float* prepared, Activation activation, const float* residual);
+long pointwise_prepared_size(const ConvGeometry& g);
+void pointwise_prepare(const float* w, const float* bias, const ConvGeometry& g, float* dst);
 void winograd_conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g,
                      const float* prepared = nullptr, Activation activation = Activation::None,
                      const float* residual = nullptr);

@@ -40,6 +40,7 @@ long panel_floats(ConvPath path, const ConvGeometry& g, bool has_bias) {
     case ConvPath::Winograd: return winograd_prepared_size(g);
     case ConvPath::Padded: return padded_prepared_size(g);
     case ConvPath::Im2col: return im2col_prepared_size(g, has_bias);
+    case ConvPath::Pointwise: return pointwise_prepared_size(g);
     default: return 0;
   }
 }
@@ -67,6 +68,7 @@ void conv2d_prepare(const float* w, const float* bias, const ConvGeometry& g, fl
     case ConvPath::Winograd: winograd_prepare(w, g, panels); break;
     case ConvPath::Padded: padded_prepare(w, g, panels); break;
     case ConvPath::Im2col: im2col_prepare(w, bias, g, panels); break;
+    case ConvPath::Pointwise: pointwise_prepare(w, bias, g, panels); break;
     default: break;
   }
 }

@@ -1,5 +1,9 @@
 #include "cpu.h"
 
+#if defined(__linux__)
+#include <unistd.h>
+#endif
+
 namespace lantern {
 namespace {
 
@@ -48,6 +52,17 @@ bool set_isa(Isa isa) {
   if (!isa_supported(isa)) return false;
   current() = isa;
   return true;
+}
+
+long l2_cache_bytes() {
+  static const long bytes = [] {
+    long reported = 0;
+#if defined(__linux__) && defined(_SC_LEVEL2_CACHE_SIZE)
+    reported = sysconf(_SC_LEVEL2_CACHE_SIZE);
+#endif
+    return reported > 0 ? reported : 1L << 20;
+  }();
+  return bytes;
 }
 
 }  // namespace lantern

@@ -12,6 +12,10 @@ Isa active_isa();
 // Forces a supported instruction set (tests use it to check every code path); false if unsupported.
 bool set_isa(Isa isa);
 
+// The per-core L2 cache size the OS reports, or 1 MiB where it reports none: kernels choose loop
+// orders by what stays in it.
+long l2_cache_bytes();
+
 }  // namespace lantern
 
 // Function attributes for code compiled for one instruction set inside a portable binary.

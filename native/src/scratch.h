@@ -6,7 +6,7 @@
 
 namespace lantern {
 
-enum class ScratchSlot { PackA, PackB, Columns, Weights, Padded, Wide, WinogradWeights, WinogradPanels, Rows, Count };
+enum class ScratchSlot { PackA, PackB, Columns, Weights, Padded, Wide, WinogradWeights, WinogradPanels, Rows, PointwisePanels, Count };
 
 // A buffer of at least `floats` floats owned by the calling thread; contents are undefined. Each
 // slot is independent, so a kernel may hold several at once.

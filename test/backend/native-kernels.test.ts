@@ -156,6 +156,47 @@ test("direct 3x3/2-style stems over at most 4 channels match the reference: chan
   });
 });
 
+test("1x1 convolutions with channels in the lanes match the reference: 7x7 and 14x14 planes, ragged planes, partial channel blocks, residual, NaN", { skip }, () => {
+  const random = rng(32);
+  // Layers that project (in >= out) or read 256 channels or more take this path on AVX-512; the
+  // others (and other instruction sets) check the GEMM path against the same reference.
+  const cases: (ConvCase & { activation: "none" | "relu" | "relu6"; residual: boolean; bias: boolean })[] = [
+    // 7x7: tiles of 7 positions, blocks of 64 channels then 32 (160 = 64 + 64 + 32).
+    { batch: 2, inChannels: 200, outChannels: 160, height: 7, width: 7, kernel: [1, 1], activation: "none", residual: true, bias: true },
+    // 14x14: tiles of 14, blocks of 32 and a last block of one vector holding 6 channels.
+    { batch: 1, inChannels: 96, outChannels: 70, height: 14, width: 14, kernel: [1, 1], activation: "relu6", residual: false, bias: true },
+    // Planes that 7 does not divide (45 and 100 positions), so the last tile is part-full.
+    { batch: 3, inChannels: 64, outChannels: 33, height: 5, width: 9, kernel: [1, 1], activation: "relu", residual: true, bias: false },
+    { batch: 1, inChannels: 48, outChannels: 48, height: 10, width: 10, kernel: [1, 1], activation: "relu6", residual: true, bias: true },
+    // 28 positions (two tiles of 14), and 1x1 planes as squeeze-and-excitation layers have.
+    { batch: 2, inChannels: 40, outChannels: 32, height: 4, width: 7, kernel: [1, 1], activation: "none", residual: false, bias: true },
+    { batch: 4, inChannels: 120, outChannels: 40, height: 1, width: 1, kernel: [1, 1], activation: "relu", residual: false, bias: true },
+    // Wide k and many channels: weights too large to stay in L2 with the images, so blocks run first.
+    { batch: 2, inChannels: 512, outChannels: 1000, height: 7, width: 7, kernel: [1, 1], activation: "relu6", residual: false, bias: true },
+    // An expansion over 256 channels (320 -> 1280 at the end of MobileNetV2).
+    { batch: 1, inChannels: 320, outChannels: 400, height: 7, width: 7, kernel: [1, 1], activation: "relu6", residual: false, bias: true },
+  ];
+  cases.forEach((c, i) => {
+    const g = convGeometry(c);
+    const outSize = g.batch * g.outChannels * g.outHeight * g.outWidth;
+    const x = randomArray(random, g.batch * g.inChannels * g.inHeight * g.inWidth);
+    if (i === 1) x[3 * g.inHeight * g.inWidth + 17] = NaN;
+    const w = randomArray(random, g.outChannels * g.inChannels);
+    const bias = c.bias ? randomArray(random, g.outChannels) : null;
+    const residual = c.residual ? randomArray(random, outSize) : null;
+    const expected = new Float32Array(outSize);
+    jsBackend.conv2d(x, w, bias, expected, g, { activation: c.activation, residual });
+    forEachIsa((isa) => {
+      const actual = new Float32Array(outSize).fill(12345);
+      native.conv2d(x, w, bias, actual, g, { activation: c.activation, residual });
+      for (let j = 0; j < outSize; j++) assert.equal(Number.isNaN(actual[j]), Number.isNaN(expected[j]), `${isa} pointwise case ${i}: NaN at ${j}`);
+      assertClose(actual, expected, 1e-4, `${isa} pointwise case ${i} ${JSON.stringify(c)}`);
+    });
+    // Both backward passes of such layers (the input gradient is itself a 1x1 convolution).
+    convAgainstReference(random, { ...c, batch: Math.min(c.batch, 2) }, c.bias, `pointwise case ${i} with gradients`);
+  });
+});
+
 test("matrix-vector products (one output row or column) match the reference for every transpose", { skip }, () => {
   const random = rng(24);
   for (const [m, n, k] of [[1, 1000, 300], [1, 37, 2050], [700, 1, 90], [129, 1, 1]]) {
