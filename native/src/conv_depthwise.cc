@@ -138,6 +138,7 @@ void depthwise_conv2d(const float* x, const float* w, const float* bias, float* 
   const bool unit_stride_avx512 = active_isa() == Isa::Avx512 && g.stride_w == 1 && g.kernel_width <= 16;
   const bool stride2_avx512 = active_isa() == Isa::Avx512 && g.kernel_height == 3 && g.kernel_width == 3 &&
                               g.stride_h == 2 && g.stride_w == 2 && g.dilation_h == 1 && g.dilation_w == 1;
+  const bool narrow_stride2 = stride2_avx512 && depthwise_3x3_stride2_narrow(g);
 #endif
   // One task unit per input plane: it is padded once and serves all of its og output planes.
   parallel_range(g.batch * g.in_channels, std::max(1L, plane_grain(g) / og), [&](long begin, long end) {
@@ -153,7 +154,8 @@ void depthwise_conv2d(const float* x, const float* w, const float* bias, float* 
         continue;
       }
       if (stride2_avx512) {
-        for (long o = 0; o < og; ++o) depthwise_3x3_stride2_avx512(image, g, w + (c * og + o) * taps, b(o), clamp, dst(o));
+        const auto plane_kernel = narrow_stride2 ? depthwise_3x3_stride2_narrow_avx512 : depthwise_3x3_stride2_avx512;
+        for (long o = 0; o < og; ++o) plane_kernel(image, g, w + (c * og + o) * taps, b(o), clamp, dst(o));
         continue;
       }
 #endif

@@ -37,6 +37,10 @@ void depthwise_unit_stride_avx512(const float* image, const ConvGeometry& g, con
 // (MobileNet's downsampling layers), without splitting the input into phases first.
 void depthwise_3x3_stride2_avx512(const float* image, const ConvGeometry& g, const float* weights, float bias,
                                   const Clamp& clamp, float* out);
+// The same for planes whose output rows are at most 7 wide, two rows per vector; whether it takes g.
+bool depthwise_3x3_stride2_narrow(const ConvGeometry& g);
+void depthwise_3x3_stride2_narrow_avx512(const float* image, const ConvGeometry& g, const float* weights, float bias,
+                                         const Clamp& clamp, float* out);
 
 // 3x3 kernels at unit stride and dilation, any padding (conv_depthwise_3x3_avx512.cc).
 bool depthwise_3x3_suits(const ConvGeometry& g);

@@ -171,5 +171,56 @@ LANTERN_TARGET_AVX512 void depthwise_3x3_stride2_avx512(const float* image, cons
   }
 }
 
+// Planes whose output rows are at most 7 wide (MobileNetV2's 576x14x14 -> 7x7): a row fills
+// under half a vector, so each vector holds two output rows, lanes 0-7 and 8-15, and one
+// two-source permute per tap picks the even, odd or shifted columns of both rows' input rows.
+// The two rows are stored with a compress, since they lie one after the other in the plane.
+// Columns [c0, c0 + 16) of input row ih, as `load` keeps them; zero outside the image.
+LANTERN_TARGET_AVX512 static inline __m512 narrow_row(const float* image, const ConvGeometry& g, long ih, long c0, __mmask16 load) {
+  return ih >= 0 && ih < g.in_height ? _mm512_maskz_loadu_ps(load, image + ih * g.in_width + c0) : _mm512_setzero_ps();
+}
+
+bool depthwise_3x3_stride2_narrow(const ConvGeometry& g) {
+  return g.out_width <= 7 && g.pad_left >= 0 && g.pad_left <= 1;
+}
+
+LANTERN_TARGET_AVX512 void depthwise_3x3_stride2_narrow_avx512(const float* image, const ConvGeometry& g,
+                                                               const float* weights, float bias, const Clamp& clamp,
+                                                               float* out) {
+  // Lane i < 8 takes column 2i (+1, +2) of the first row's 16 loaded columns, lane 8 + i the same
+  // column of the second row's (index 16 + ...).
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  const __m512i shifted = _mm512_setr_epi32(2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 0);
+  const long width = g.out_width, in_width = g.in_width, c0 = -g.pad_left;
+  // Columns c0 .. c0 + 2 * width are read (at most 15), those inside the image.
+  const __mmask16 load = lanes(-c0, std::min(in_width - c0, 2 * width + 1));
+  const __mmask16 keep = static_cast<__mmask16>(((1u << width) - 1) * 0x0101u);
+  const __m512 floor = _mm512_set1_ps(clamp.on ? clamp.lo : -__builtin_inff());
+  const __m512 ceiling = _mm512_set1_ps(clamp.on ? clamp.hi : __builtin_inff());
+  __m512 w[9];
+  for (int t = 0; t < 9; ++t) w[t] = _mm512_set1_ps(weights[t]);
+  // The plane a few ahead (planes follow one another in memory; past the end of the batch the
+  // fetches are dropped): a plane takes far less time than a line takes to come from memory.
+  constexpr long kAheadPlanes = 4;
+  const float* ahead = image + kAheadPlanes * g.in_plane();
+  for (long at = 0; at < g.in_plane(); at += 16) _mm_prefetch(reinterpret_cast<const char*>(ahead + at), _MM_HINT_T0);
+  for (long oh = 0; oh < g.out_height; oh += 2) {
+    const bool pair = oh + 1 < g.out_height;
+    const long ih = 2 * oh - g.pad_top;
+    __m512 acc = _mm512_set1_ps(bias);
+    for (int kh = 0; kh < 3; ++kh) {
+      const __m512 first = narrow_row(image, g, ih + kh, c0, load);
+      const __m512 second = pair ? narrow_row(image, g, ih + 2 + kh, c0, load) : _mm512_setzero_ps();
+      acc = _mm512_fmadd_ps(w[3 * kh], _mm512_permutex2var_ps(first, even, second), acc);
+      acc = _mm512_fmadd_ps(w[3 * kh + 1], _mm512_permutex2var_ps(first, odd, second), acc);
+      acc = _mm512_fmadd_ps(w[3 * kh + 2], _mm512_permutex2var_ps(first, shifted, second), acc);
+    }
+    acc = _mm512_min_ps(ceiling, _mm512_max_ps(floor, acc));  // NaN passes through
+    const long count = (pair ? 2 : 1) * width;
+    _mm512_mask_storeu_ps(out + oh * width, lanes(0, count), _mm512_maskz_compress_ps(keep, acc));
+  }
+}
+
 }  // namespace lantern
 #endif

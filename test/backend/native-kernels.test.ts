@@ -43,6 +43,13 @@ test("depthwise convolutions match the reference: strides 1-3, kernels 1-7, dila
     { batch: 1, inChannels: 2, outChannels: 2, height: 4, width: 5, kernel: [3, 3], stride: [2, 2], pad: [2, 2, 2, 2], groups: 2 },
     // Rows of more than 256 outputs take several passes of the stride-2 kernel's column masks.
     { batch: 1, inChannels: 2, outChannels: 2, height: 5, width: 533, kernel: [3, 3], stride: [2, 2], pad: [1, 1, 1, 1], groups: 2 },
+    // Output rows at most 7 wide, two to a vector: 7x7 from 14x14, odd and even row counts, one
+    // row, one column, padding on one side, a multiplier.
+    { batch: 2, inChannels: 6, outChannels: 6, height: 14, width: 14, kernel: [3, 3], stride: [2, 2], pad: [1, 1, 1, 1], groups: 6 },
+    { batch: 1, inChannels: 3, outChannels: 6, height: 9, width: 5, kernel: [3, 3], stride: [2, 2], pad: [0, 1, 1, 0], groups: 3 },
+    { batch: 3, inChannels: 4, outChannels: 4, height: 2, width: 13, kernel: [3, 3], stride: [2, 2], pad: [1, 1, 1, 1], groups: 4 },
+    { batch: 1, inChannels: 2, outChannels: 2, height: 7, width: 3, kernel: [3, 3], stride: [2, 2], groups: 2 },
+    { batch: 2, inChannels: 5, outChannels: 5, height: 16, width: 14, kernel: [3, 3], stride: [2, 2], pad: [0, 1, 0, 0], groups: 5 },
   ];
   forEachIsa((isa) => cases.forEach((c, i) => convAgainstReference(random, c, i % 2 === 1, `${isa} depthwise case ${i} ${JSON.stringify(c)}`)));
 });
