@@ -29,3 +29,4 @@ export * as plot from "./plot/index.js";
 export * as data from "./data/index.js";
 export * as train from "./train/index.js";
 export * as analysis from "./analysis/index.js";
+export * as jit from "./jit/index.js";

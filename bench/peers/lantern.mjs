@@ -2,6 +2,7 @@
 // workload whose API this build lacks (a model the zoo has not got yet) reports so, and lights up by
 // itself once the build has it.
 import { lanternPeerBase } from "./lantern-entry.mjs";
+import { NotApplicable } from "../harness.mjs";
 
 let lt = null;
 
@@ -37,17 +38,24 @@ function lenetStep({ batch }) {
   };
 }
 
-function inference(name) {
+/**
+ * A zoo model deployed for inference as a user would: batch norms folded into the convolutions and
+ * the activations applied inside them (as onnxruntime's graph optimiser does to its graph), then
+ * traced with lt.jit.trace (its kernel calls replayed into planned memory, as an onnxruntime
+ * session runs its prepared graph). `eager` runs model.forward instead.
+ */
+function inference(name, { eager = false } = {}) {
   return ({ batch }) => {
     const build = lt.vision?.models?.[name];
     if (!build) throw missing(`lt.vision.models.${name}`);
     const model = build();
     model.eval();
     const x = lt.randn([batch, 3, 224, 224]);
-    // Deployed as a user would for inference: batch norms folded into the convolutions and the
-    // activations applied inside them, as onnxruntime's graph optimiser does to its graph.
     lt.nn.utils?.fuseConvBn?.(model, x);
-    return () => lt.noGrad(() => model.forward(x));
+    if (eager) return () => lt.noGrad(() => model.forward(x));
+    if (!lt.jit?.trace) throw missing("lt.jit.trace");
+    const traced = lt.jit.trace(model, x);
+    return () => traced.forward(x);
   };
 }
 
@@ -96,6 +104,26 @@ export const lanternPeer = {
     // As TF.js's peer runs tf.dispose(tf.tidy(step)): each step's tensors go back to Lantern's
     // storage pool when it ends (a build without lt.tidy leaves them to the garbage collector).
     const run = lt.tidy && lt.dispose ? () => lt.dispose(lt.tidy(step)) : step;
+    return (n) => {
+      for (let i = 0; i < n; i++) run();
+    };
+  },
+};
+
+/** The same networks run eagerly (model.forward in lt.tidy), beside the traced rows of the main peer. */
+const EAGER = { resnet18: inference("resnet18", { eager: true }), mobilenetV2: inference("mobilenetV2", { eager: true }) };
+
+export const lanternEagerPeer = {
+  ...lanternPeerBase((loaded) => {
+    lt = loaded;
+  }),
+  id: "lantern-eager",
+  label: "Lantern eager",
+  async setup(workload) {
+    const build = EAGER[workload.kind];
+    if (!build) throw new NotApplicable("measured for the networks only");
+    const step = build(workload.params);
+    const run = () => lt.dispose(lt.tidy(step));
     return (n) => {
       for (let i = 0; i < n; i++) run();
     };

@@ -1,6 +1,6 @@
 // The core suite: the kernels and networks Lantern's native core is judged by, against PyTorch /
 // NumPy (the native reference), onnxruntime-node and the JavaScript peers.
-import { lanternPeer } from "../peers/lantern.mjs";
+import { lanternPeer, lanternEagerPeer } from "../peers/lantern.mjs";
 import { torchPeer, numpyPeer } from "../peers/python.mjs";
 import { onnxruntimePeer } from "../peers/onnxruntime.mjs";
 import { tfjsWasmPeer, tfjsCpuPeer } from "../peers/tfjs.mjs";
@@ -58,10 +58,10 @@ function workloads(quick) {
 export default {
   name: "core",
   description: "SGEMM, convolutions, LeNet-5 training, ResNet-18 / MobileNetV2 / transformer inference",
-  peers: [lanternPeer, torchPeer, numpyPeer, onnxruntimePeer, tfjsWasmPeer, tfjsCpuPeer, jaxPeer],
+  peers: [lanternPeer, lanternEagerPeer, torchPeer, numpyPeer, onnxruntimePeer, tfjsWasmPeer, tfjsCpuPeer, jaxPeer],
   workloads,
   legend: [
-    "ResNet-18 / MobileNetV2: Lantern runs the eval-mode model after lt.nn.utils.fuseConvBn (batch norms folded into the convolutions, ReLU/ReLU6 and the residual sums applied inside them; weights packed once per layer in eval mode), the counterpart of the graph optimisation onnxruntime applies to its graph; PyTorch runs the eager eval-mode model.",
+    "ResNet-18 / MobileNetV2: Lantern runs the eval-mode model after lt.nn.utils.fuseConvBn (batch norms folded into the convolutions, ReLU/ReLU6 and the residual sums applied inside them; weights packed once per layer in eval mode), the counterpart of the graph optimisation onnxruntime applies to its graph, traced once with lt.jit.trace (its kernel calls replayed into planned memory, as an onnxruntime session runs its prepared graph); Lantern eager runs the same folded model's forward pass; PyTorch runs the eager eval-mode model.",
     "Memory: each Lantern step runs in lt.tidy and disposes its result, as each TF.js step runs in tf.tidy and is disposed, so both reuse their buffers; PyTorch frees by reference count and onnxruntime from its arena.",
   ],
   /** JavaScript peers must be at least 4x slower than Lantern on every row they run. */

@@ -28,6 +28,21 @@ const MAX_SLACK = 2;
 
 export const BYTES_PER_ELEMENT: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 
+/** Called with every storage allocate() and uninitialized() hand out, while one is installed (lt.jit.trace). */
+let allocationObserver: ((data: TypedArray) => void) | null = null;
+
+/** Installs `observer` (null: none) and returns the one it replaces. */
+export function observeAllocations(observer: ((data: TypedArray) => void) | null): ((data: TypedArray) => void) | null {
+  const previous = allocationObserver;
+  allocationObserver = observer;
+  return previous;
+}
+
+/** Storage was just allocated for a tensor. */
+export function noteAllocation(data: TypedArray): void {
+  allocationObserver?.(data);
+}
+
 /** Records `data` as Lantern's own storage, which dispose() may recycle. */
 export function markOwned(data: TypedArray): void {
   if (data.length >= POOLED_MIN_LENGTH && data.byteOffset === 0 && !liveViews.has(data)) liveViews.set(data, 0);

@@ -1,6 +1,6 @@
 import { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
-import { BYTES_PER_ELEMENT, POOLED_MIN_LENGTH, markOwned, takeRecycled, viewOf } from "../memory/pool.js";
+import { BYTES_PER_ELEMENT, POOLED_MIN_LENGTH, markOwned, noteAllocation, takeRecycled, viewOf } from "../memory/pool.js";
 import { isFloating, promoteTypes, promoteWithScalar } from "../tensor/dtype.js";
 import { broadcastStrides, formatShape, numel, sameShape } from "../tensor/shape.js";
 import type { StridedView } from "../backend/backend.js";
@@ -14,11 +14,15 @@ import type { StridedView } from "../backend/backend.js";
 export function uninitialized(shape: readonly number[], dtype: DType): Tensor {
   const size = numel(shape);
   const recycled = takeRecycled(dtype, size);
-  if (recycled) return new Tensor(recycled, shape);
+  if (recycled) {
+    noteAllocation(recycled);
+    return new Tensor(recycled, shape);
+  }
   if (size < POOLED_MIN_LENGTH || typeof Buffer === "undefined") return Tensor.empty(shape, dtype);
   const buffer = Buffer.allocUnsafeSlow(size * BYTES_PER_ELEMENT[dtype]).buffer;
   const data = viewOf(dtype, buffer, size);
   markOwned(data);
+  noteAllocation(data);
   return new Tensor(data, shape);
 }
 

@@ -1,4 +1,4 @@
-import { markOwned, takeRecycled } from "../memory/pool.js";
+import { markOwned, noteAllocation, takeRecycled } from "../memory/pool.js";
 
 /** Element types a tensor can hold; names follow PyTorch without the `torch.` prefix. */
 export type DType = "float32" | "float64" | "int32" | "bool";
@@ -14,9 +14,9 @@ export function isDType(x: unknown): x is DType {
 /** Zero-filled storage: a recycled buffer (see src/memory) when one of this size is free. */
 export function allocate(dtype: DType, size: number): TypedArray {
   const recycled = takeRecycled(dtype, size);
-  if (recycled) return recycled.fill(0);
-  const data = newArray(dtype, size);
-  markOwned(data);
+  const data = recycled ? recycled.fill(0) : newArray(dtype, size);
+  if (!recycled) markOwned(data);
+  noteAllocation(data);
   return data;
 }
 

@@ -1,0 +1,2 @@
+export { trace, TracedModule } from "./trace.js";
+export type { Traceable } from "./trace.js";
