@@ -245,7 +245,33 @@ void avg_pool2d_backward(const float* grad_out, float* grad_in, const PoolGeomet
   });
 }
 
+namespace {
+
+// The mean of n contiguous floats, summed in double over eight interleaved partial sums: one
+// running sum waits out the add latency at every element (global pooling of MobileNetV2's 1280
+// planes of 7x7 took 51 us that way).
+LANTERN_VECTORIZE double contiguous_mean(const float* src, long n) {
+  double part[8] = {};
+  long i = 0;
+  for (; i + 8 <= n; i += 8) {
+    for (int j = 0; j < 8; ++j) part[j] += src[i + j];
+  }
+  double sum = 0.0;
+  for (; i < n; ++i) sum += src[i];
+  for (int j = 0; j < 8; ++j) sum += part[j];
+  return sum / static_cast<double>(n);
+}
+
+}  // namespace
+
 void adaptive_avg_pool2d(const float* x, float* out, const PoolGeometry& g) {
+  if (g.out_height == 1 && g.out_width == 1) {
+    // Global pooling: one window over each whole plane.
+    for_each_plane_range(g, g.in_plane(), [&](long begin, long end) {
+      for (long p = begin; p < end; ++p) out[p] = static_cast<float>(contiguous_mean(x + p * g.in_plane(), g.in_plane()));
+    });
+    return;
+  }
   for_each_plane(g, g.in_plane() + g.out_plane(), [&](long p) {
     const float* src = x + p * g.in_plane();
     float* dst = out + p * g.out_plane();

@@ -134,7 +134,8 @@ test("native max/avg pooling match the reference (padding, stride, dilation, cei
 
 test("native adaptive average pooling matches the reference for uneven windows", { skip }, () => {
   const random = rng(15);
-  for (const [h, w, oh, ow] of [[7, 7, 3, 3], [5, 9, 2, 4], [4, 6, 6, 7], [13, 13, 1, 1]]) {
+  // The last three are global pooling (one window per plane), with and without a tail past the 8-wide sums.
+  for (const [h, w, oh, ow] of [[7, 7, 3, 3], [5, 9, 2, 4], [4, 6, 6, 7], [13, 13, 1, 1], [7, 7, 1, 1], [1, 3, 1, 1]]) {
     const g: Pool2dGeometry = { planes: 6, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow, kernelHeight: 0, kernelWidth: 0, strideH: 1, strideW: 1, padTop: 0, padLeft: 0, dilationH: 1, dilationW: 1 };
     const x = randomArray(random, 6 * h * w), gradOut = randomArray(random, 6 * oh * ow);
     check((b, out) => b.adaptiveAvgPool2d(x, out, g), () => new Float32Array(6 * oh * ow), 1e-5, `adaptive ${h}x${w}->${oh}x${ow}`);
