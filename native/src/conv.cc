@@ -296,11 +296,20 @@ void conv2d(const float* x, const float* w, const float* bias, float* out, const
     PrepackedA prepacked(a_plain, group_panels, og, k, mk.mr, k_block_size(mk, k));
     const SourceA& a_used = group_panels ? static_cast<const SourceA&>(prepacked) : a_plain;
     const SourceB& b_used = bias ? static_cast<const SourceB&>(b_ones) : b;
-    const Epilogue clamp = epilogue_for(activation);
-    const Epilogue* epilogue = activation == Activation::None ? nullptr : &clamp;
-    // A residual is copied into the output first and accumulated onto (beta = 1).
-    if (res) std::copy(res, res + og * spatial, c);
-    const float beta = res ? 1.0f : 0.0f;
+    // A residual is added as each tile is stored where the micro-kernel can, rather than copied
+    // into the output first and accumulated onto (beta = 1), a pass over the output more: a 1x1
+    // 144 -> 24 layer over 56x56 at batch 8 took 1.79-1.82 ms with its residual that way, 1.56-1.68
+    // fused (1.44-1.60 without a residual).
+    Epilogue clamp = epilogue_for(activation);
+    const bool fused_residual = res && mk.fuses_residual;
+    if (fused_residual) {
+      if (activation == Activation::None) clamp.lo = -std::numeric_limits<float>::infinity();
+      clamp.residual = res;
+      clamp.origin = c;
+    }
+    const Epilogue* epilogue = activation == Activation::None && !fused_residual ? nullptr : &clamp;
+    if (res && !fused_residual) std::copy(res, res + og * spatial, c);
+    const float beta = res && !fused_residual ? 1.0f : 0.0f;
     if (parallel) gemm(a_used, b_used, og, spatial, k, c, spatial, 1.0f, beta, epilogue);
     else gemm_block(a_used, b_used, 0, 0, og, spatial, k, c, spatial, 1.0f, beta, epilogue);
   });

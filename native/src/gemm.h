@@ -9,9 +9,14 @@
 namespace lantern {
 
 // A clamp min(max(c, lo), hi) applied to each micro-tile of C as it is stored after its last k
-// block, in registers: a fused ReLU (0, inf) or ReLU6 (0, 6) costs no pass over C.
+// block, in registers: a fused ReLU (0, inf) or ReLU6 (0, 6) costs no pass over C. With a
+// residual, the element of `residual` at C's position (C's element (0, 0) being at `origin`, with
+// the same row stride) is added before the clamp: only the AVX-512 micro-kernels take one
+// (fuses_residual), so callers add it themselves on other instruction sets.
 struct Epilogue {
   float lo, hi;
+  const float* residual = nullptr;
+  const float* origin = nullptr;
 };
 
 // c[0..m) x [0..n) (row stride ldc) = alpha * sum_p a[p*mr + i] * b[p*nr + j] + beta * c, for the
@@ -39,6 +44,7 @@ struct MicroKernel {
   MicroKernelFn run;
   const char* name;
   IndirectKernelFn run_indirect;  // null where the instruction set has none
+  bool fuses_residual = false;     // whether run and run_indirect apply an Epilogue's residual
 };
 
 // The default micro-kernel of the active instruction set (see cpu.h).

@@ -64,6 +64,7 @@ LANTERN_TARGET_AVX512 void kernel(long k, const float* a, const float* b, float*
   const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
   const bool read_c = beta != 0.0f;
   // Without an epilogue the clamp is to (-inf, inf), which leaves every value (NaN included) as it is.
+  const float* residual = epilogue && epilogue->residual ? epilogue->residual + (c - epilogue->origin) : nullptr;
   const __m512 floor = _mm512_set1_ps(epilogue ? epilogue->lo : -__builtin_inff());
   const __m512 ceiling = _mm512_set1_ps(epilogue ? epilogue->hi : __builtin_inff());
   __mmask16 mask[NV];
@@ -80,6 +81,7 @@ LANTERN_TARGET_AVX512 void kernel(long k, const float* a, const float* b, float*
     for (int v = 0; v < NV; ++v) {
       __m512 r = _mm512_mul_ps(acc[i][v], va);
       if (read_c) r = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(mask[v], row + 16 * v), r);
+      if (residual) r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(mask[v], residual + i * ldc + 16 * v));
       if (epilogue) r = _mm512_min_ps(ceiling, _mm512_max_ps(floor, r));  // NaN passes through, as in PyTorch
       _mm512_mask_storeu_ps(row + 16 * v, mask[v], r);
     }
@@ -126,6 +128,7 @@ LANTERN_TARGET_AVX512 void kernel_indirect(long k, const float* a, const float* 
   const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
   const bool read_c = beta != 0.0f;
   // Without an epilogue the clamp is to (-inf, inf), which leaves every value (NaN included) as it is.
+  const float* residual = epilogue && epilogue->residual ? epilogue->residual + (c - epilogue->origin) : nullptr;
   const __m512 floor = _mm512_set1_ps(epilogue ? epilogue->lo : -__builtin_inff());
   const __m512 ceiling = _mm512_set1_ps(epilogue ? epilogue->hi : __builtin_inff());
 #pragma GCC unroll 16
@@ -136,6 +139,7 @@ LANTERN_TARGET_AVX512 void kernel_indirect(long k, const float* a, const float* 
     for (int v = 0; v < NV; ++v) {
       __m512 r = _mm512_mul_ps(acc[i][v], va);
       if (read_c) r = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(mask[v], row + 16 * v), r);
+      if (residual) r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(mask[v], residual + i * ldc + 16 * v));
       if (epilogue) r = _mm512_min_ps(ceiling, _mm512_max_ps(floor, r));  // NaN passes through, as in PyTorch
       _mm512_mask_storeu_ps(row + 16 * v, mask[v], r);
     }
@@ -147,9 +151,9 @@ LANTERN_TARGET_AVX512 void kernel_indirect(long k, const float* a, const float* 
 const MicroKernel* avx512_micro_kernels(int* count) {
   // Cache blocks: kc = 512 (k split evenly), mc so the packed A block (mc x kc) stays in L2.
   static const MicroKernel kernels[] = {
-      {14, 32, 14 * 24, 512, 2048, kernel<14, 2>, "avx512-14x32", kernel_indirect<14, 2>},
-      {8, 48, 8 * 42, 512, 2048, kernel<8, 3>, "avx512-8x48", kernel_indirect<8, 3>},
-      {6, 64, 6 * 56, 512, 2048, kernel<6, 4>, "avx512-6x64", kernel_indirect<6, 4>},
+      {14, 32, 14 * 24, 512, 2048, kernel<14, 2>, "avx512-14x32", kernel_indirect<14, 2>, true},
+      {8, 48, 8 * 42, 512, 2048, kernel<8, 3>, "avx512-8x48", kernel_indirect<8, 3>, true},
+      {6, 64, 6 * 56, 512, 2048, kernel<6, 4>, "avx512-6x64", kernel_indirect<6, 4>, true},
   };
   *count = 3;
   return kernels;

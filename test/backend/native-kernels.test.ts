@@ -163,7 +163,7 @@ test("direct 3x3/2-style stems over at most 4 channels match the reference: chan
   });
 });
 
-test("1x1 convolutions with channels in the lanes match the reference: 7x7 and 14x14 planes, ragged planes, partial channel blocks, residual, NaN", { skip }, () => {
+test("1x1 convolutions match the reference: channels in the lanes on 7x7, 14x14 and ragged planes, partial channel blocks, fused residuals, NaN", { skip }, () => {
   const random = rng(32);
   // Layers that project (in >= out) or read 256 channels or more take this path on AVX-512; the
   // others (and other instruction sets) check the GEMM path against the same reference.
@@ -182,6 +182,10 @@ test("1x1 convolutions with channels in the lanes match the reference: 7x7 and 1
     { batch: 2, inChannels: 512, outChannels: 1000, height: 7, width: 7, kernel: [1, 1], activation: "relu6", residual: false, bias: true },
     // An expansion over 256 channels (320 -> 1280 at the end of MobileNetV2).
     { batch: 1, inChannels: 320, outChannels: 400, height: 7, width: 7, kernel: [1, 1], activation: "relu6", residual: false, bias: true },
+    // Layers the GEMM path takes (under 32 outputs, or expansions), with the residual added as
+    // AVX-512 tiles are stored (and copied in first on other instruction sets).
+    { batch: 2, inChannels: 144, outChannels: 24, height: 9, width: 13, kernel: [1, 1], activation: "none", residual: true, bias: true },
+    { batch: 1, inChannels: 20, outChannels: 40, height: 11, width: 11, kernel: [1, 1], activation: "relu6", residual: true, bias: false },
   ];
   cases.forEach((c, i) => {
     const g = convGeometry(c);
