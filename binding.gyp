@@ -29,6 +29,7 @@
         "native/src/elementwise.cc",
         "native/src/gemm.cc",
         "native/src/gemm_bias.cc",
+        "native/src/gemm_dots.cc",
         "native/src/gemm_avx2.cc",
         "native/src/gemm_avx512.cc",
         "native/src/gemm_neon.cc",

@@ -51,6 +51,8 @@ Napi::Value Gemm(const Info& info) {
     // A single row (or column) of output: a matrix-vector product, with C^T = B^T A^T for a column.
     if (m == 1 && gemv(ai, a_cs, bi, b_rs, b_cs, n, k, c, alpha, beta)) return;
     if (n == 1 && gemv(bi, b_rs, ai, a_cs, a_rs, m, k, c, alpha, beta)) return;
+    // A few rows against contiguous columns of B (x W^T for a Linear layer at a small batch).
+    if (a_cs == 1 && b_rs == 1 && gemm_dots(ai, a_rs, m, bi, b_cs, n, k, c, n, alpha, beta)) return;
     StridedMatrix lhs(ai, a_rs, a_cs);
     StridedMatrix rhs(bi, b_rs, b_cs);
     if (parallel) gemm(lhs, rhs, m, n, k, c, n, alpha, beta);

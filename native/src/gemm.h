@@ -150,6 +150,15 @@ void gemm(const MicroKernel& mk, const SourceA& a, const SourceB& b, long m, lon
 bool gemv(const float* a, long a_stride, const float* b, long rs, long cs, long n, long k, float* c, float alpha,
           float beta);
 
+// The product of a few rows of A (row i at a + i * lda, contiguous) and a B whose column j is
+// contiguous at b + j * ldb: c[i * ldc + j] = alpha * dot(row i, column j) + beta * c[...], each
+// column of B read once (gemm_dots.cc). Returns false (doing nothing) for more than kDotRowsMax
+// rows or a k under kDotDepthMin, where the blocked GEMM does better.
+constexpr long kDotRowsMax = 8;
+constexpr long kDotDepthMin = 64;
+bool gemm_dots(const float* a, long lda, long m, const float* b, long ldb, long n, long k, float* c, long ldc, float alpha,
+               float beta);
+
 // How many row and column blocks to cut an m x n product into so that `parts` threads share it
 // with the least packing overhead; rows are cut at multiples of mr and columns of nr.
 void split_2d(const MicroKernel& mk, long m, long n, long parts, long* row_parts, long* col_parts);

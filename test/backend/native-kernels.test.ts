@@ -223,6 +223,25 @@ test("matrix-vector products (one output row or column) match the reference for 
   }
 });
 
+test("products of a few rows with contiguous columns of B (a Linear layer at a small batch) match the reference", { skip }, () => {
+  const random = rng(33);
+  // Up to 8 rows against transposed B, k from 64 (with a masked tail) to long, column counts off the 4-wide blocks.
+  for (const [m, n, k] of [[1, 9, 64], [2, 37, 100], [5, 1000, 129], [8, 6, 1280], [8, 3, 64]]) {
+    for (const beta of [0, 2]) {
+      const a = randomArray(random, m * k + 1), b = randomArray(random, k * n + 3);
+      const initial = randomArray(random, m * n);
+      const expected = initial.slice(), actual = initial.slice();
+      const p = { batch: 1, m, n, k, transA: false, transB: true, aOffset: 1, bOffset: 3, aBatchStride: 0, bBatchStride: 0, alpha: 0.5, beta };
+      jsBackend.gemm(a, b, expected, p);
+      forEachIsa((isa) => {
+        const out = actual.slice();
+        native.gemm(a, b, out, p);
+        assertClose(out, expected, 1e-4, `${isa} rows-by-columns ${JSON.stringify(p)}`);
+      });
+    }
+  }
+});
+
 test("batch norm inference and layer norm match the reference, with and without affine parameters", { skip }, () => {
   const random = rng(25);
   for (const [outer, channels, inner] of [[1, 3, 5000], [4, 17, 49], [2, 64, 1], [3, 1, 3001]]) {
