@@ -46,15 +46,16 @@ TileShape shape_for(const ConvGeometry& g) {
 
 }  // namespace
 
-// Projections (in >= out channels) and layers over 256 input channels or more. Measured in
+// Layers over 64 input channels or more, and projections (in >= out channels). Measured in
 // MobileNetV2 against the GEMM path, per layer: 576 -> 96 at 14x14 from 160 to 138 us at batch 1,
-// 192 -> 32 at 28x28 from 839 to 683 us at batch 8. Expansions over fewer channels ran slower
-// (96 -> 576 at 14x14: 142 -> 162 us), their short k loop no longer paying for the transposed
-// store; and under 32 output channels half a block of lanes would idle.
+// 192 -> 32 at 28x28 from 839 to 683 us at batch 8, 96 -> 576 at 14x14 from 150 to 141 us at
+// batch 1 (once the next block's weights were fetched ahead). Expansions from fewer channels
+// (32 -> 192 at 28x28) ran slower, their short k loop not paying for the transposed store; and
+// under 32 output channels half a block of lanes would idle.
 bool pointwise_suits(const ConvGeometry& g) {
 #if LANTERN_X86
   return active_isa() == Isa::Avx512 && g.groups == 1 && g.pointwise() && g.out_channels >= 32 &&
-         (g.in_channels >= g.out_channels || g.in_channels >= 256);
+         (g.in_channels >= g.out_channels || g.in_channels >= 64);
 #else
   (void)g;
   return false;
