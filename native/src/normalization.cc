@@ -7,14 +7,9 @@
 #include "thread_pool.h"
 
 namespace lantern {
-namespace {
 
-LANTERN_VECTORIZE void affine_run(const float* x, long n, double scale, double shift, float* out) {
-  for (long i = 0; i < n; ++i) out[i] = static_cast<float>(x[i] * scale + shift);
-}
-
-// Sums of x and of (x - center)^2 in eight interleaved double accumulators (a shape the vectoriser
-// turns into one register), folded in a fixed order so results do not depend on threading.
+// Eight interleaved double accumulators (a shape the vectoriser turns into one register), folded in
+// a fixed order so results do not depend on threading.
 LANTERN_VECTORIZE double sum_run(const float* x, long n) {
   double part[8] = {};
   long i = 0;
@@ -27,6 +22,13 @@ LANTERN_VECTORIZE double sum_run(const float* x, long n) {
   return sum;
 }
 
+namespace {
+
+LANTERN_VECTORIZE void affine_run(const float* x, long n, double scale, double shift, float* out) {
+  for (long i = 0; i < n; ++i) out[i] = static_cast<float>(x[i] * scale + shift);
+}
+
+// The sum of (x - center)^2 in eight interleaved double accumulators, as sum_run.
 LANTERN_VECTORIZE double squared_deviation_run(const float* x, long n, double center) {
   double part[8] = {};
   long i = 0;

@@ -4,6 +4,9 @@
 
 namespace lantern {
 
+// The sum of n contiguous floats in double (also global average pooling's).
+double sum_run(const float* x, long n);
+
 // Batch norm with fixed statistics (eval mode) over x viewed as [outer, channels, inner]:
 // out = x * scale + shift with scale = weight / sqrt(var + eps) and shift = bias - mean * scale.
 // weight and bias may be null (1 and 0).
