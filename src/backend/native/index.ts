@@ -23,9 +23,19 @@ function count(shape: readonly number[]): number {
   return n;
 }
 
+/**
+ * Small arrays of exactly n float64s, one per length, reused by every call: the core reads its
+ * layout and geometry arguments before it returns and keeps none. A fresh Float64Array per call
+ * took about 1.6 us of a 1.7 us convolution call (a backing store allocated, registered and swept).
+ */
+const scratchByLength: Float64Array[] = [];
+function scratchF64(n: number): Float64Array {
+  return (scratchByLength[n] ??= new Float64Array(n));
+}
+
 /** [shape..., strides of each view...]: the layout the native element-wise kernels walk. */
 function layout(shape: readonly number[], ...strides: (readonly number[])[]): Float64Array {
-  const out = new Float64Array(shape.length * (strides.length + 1));
+  const out = scratchF64(shape.length * (strides.length + 1));
   out.set(shape);
   strides.forEach((s, i) => out.set(s, shape.length * (i + 1)));
   return out;
@@ -34,16 +44,21 @@ function layout(shape: readonly number[], ...strides: (readonly number[])[]): Fl
 /** The native core's codes for a fused conv activation (native/src/conv.h Activation). */
 const ACTIVATION_CODES: Record<ConvActivation, number> = { none: 0, relu: 1, relu6: 2 };
 
+function fill(out: Float64Array, ...values: number[]): Float64Array {
+  for (let i = 0; i < values.length; i++) out[i] = values[i];
+  return out;
+}
+
 function convGeometry(g: Conv2dGeometry): Float64Array {
-  return Float64Array.of(
-    g.batch, g.inChannels, g.inHeight, g.inWidth, g.outChannels, g.kernelHeight, g.kernelWidth, g.outHeight,
+  return fill(
+    scratchF64(16), g.batch, g.inChannels, g.inHeight, g.inWidth, g.outChannels, g.kernelHeight, g.kernelWidth, g.outHeight,
     g.outWidth, g.strideH, g.strideW, g.padTop, g.padLeft, g.dilationH, g.dilationW, g.groups,
   );
 }
 
 function poolGeometry(g: Pool2dGeometry): Float64Array {
-  return Float64Array.of(
-    g.planes, g.inHeight, g.inWidth, g.outHeight, g.outWidth, g.kernelHeight, g.kernelWidth, g.strideH, g.strideW,
+  return fill(
+    scratchF64(13), g.planes, g.inHeight, g.inWidth, g.outHeight, g.outWidth, g.kernelHeight, g.kernelWidth, g.strideH, g.strideW,
     g.padTop, g.padLeft, g.dilationH, g.dilationW,
   );
 }
