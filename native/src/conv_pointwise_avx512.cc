@@ -127,37 +127,53 @@ struct TileOutput {
   int ahead_per_step;
 };
 
-// Stores the low 8 (or fewer, as mask says) lanes of v, positions of one channel: residual added,
-// then clamped (NaN passes through).
-LANTERN_TARGET_AVX512 inline void store_positions(__m512 v, long channel, __mmask16 mask, const TileOutput& t) {
+// Stores the lanes of v that mask keeps, positions of one channel: the residual added, then
+// clamped (NaN passes through) when `late_clamp` (without a residual the tile was clamped before).
+LANTERN_TARGET_AVX512 inline void store_positions(__m512 v, long channel, __mmask16 mask, const TileOutput& t,
+                                                  bool late_clamp) {
   if (t.residual) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, t.residual + channel * t.stride));
-  if (t.clamp) v = _mm512_min_ps(_mm512_set1_ps(t.clamp->hi), _mm512_max_ps(_mm512_set1_ps(t.clamp->lo), v));
+  if (late_clamp) v = _mm512_min_ps(_mm512_set1_ps(t.clamp->hi), _mm512_max_ps(_mm512_set1_ps(t.clamp->lo), v));
   _mm512_mask_storeu_ps(t.out + channel * t.stride, mask, v);
 }
 
+// Rows [p0, p0 + 8) of vector v of the tile (zero past MR), transposed (see transpose_8x16).
 template <int MR, int NV>
-LANTERN_TARGET_AVX512 void store_tile(const __m512 (&acc)[MR][NV], const TileOutput& t) {
-  // Groups of 8 positions, unrolled so that every accumulator index is a constant and acc stays in
-  // registers.
-#pragma GCC unroll 2
-  for (int p0 = 0; p0 < MR; p0 += 8) {
-    if (p0 >= t.positions) break;
-    const __mmask16 mask = static_cast<__mmask16>((1u << std::min(8, t.positions - p0)) - 1);
-    TileOutput at = t;
-    at.out += p0;
-    if (at.residual) at.residual += p0;
+LANTERN_TARGET_AVX512 inline void transpose_group(const __m512 (&acc)[MR][NV], int p0, int v, __m512 (&cols)[8]) {
+  __m512 rows[8];
+#pragma GCC unroll 8
+  for (int i = 0; i < 8; ++i) rows[i] = p0 + i < MR ? acc[p0 + i < MR ? p0 + i : 0][v] : _mm512_setzero_ps();
+  transpose_8x16(rows, cols);
+}
+
+template <int MR, int NV>
+LANTERN_TARGET_AVX512 void store_tile(__m512 (&acc)[MR][NV], const TileOutput& t) {
+  static_assert(MR <= 16, "a tile's positions fit in one vector per channel");
+  // Without a residual the clamp commutes with the transpose: applied to the MR * NV accumulators
+  // here rather than to every channel's stored vector.
+  const bool late_clamp = t.clamp && t.residual;
+  if (t.clamp && !t.residual) {
+    const __m512 lo = _mm512_set1_ps(t.clamp->lo), hi = _mm512_set1_ps(t.clamp->hi);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) {
-      __m512 rows[8], cols[8];
+      for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_min_ps(hi, _mm512_max_ps(lo, acc[i][v]));
+    }
+  }
+  const __mmask16 mask = static_cast<__mmask16>((1u << t.positions) - 1);
+#pragma GCC unroll 4
+  for (int v = 0; v < NV; ++v) {
+    __m512 first[8], second[8];
+    // Groups of 8 positions; with two, each channel's halves are joined into one vector and one
+    // store (lanes 0-7 from the first group, 8-15 from the second).
+    transpose_group<MR, NV>(acc, 0, v, first);
+    if (MR > 8) transpose_group<MR, NV>(acc, 8, v, second);
 #pragma GCC unroll 8
-      for (int i = 0; i < 8; ++i) rows[i] = p0 + i < MR ? acc[p0 + i < MR ? p0 + i : 0][v] : _mm512_setzero_ps();
-      transpose_8x16(rows, cols);
-#pragma GCC unroll 8
-      for (int q = 0; q < 8; ++q) {
-        const long low = 16 * v + (q < 4 ? q : 8 + q - 4), high = low + 4;
-        if (low < t.channels) store_positions(cols[q], low, mask, at);
-        if (high < t.channels) store_positions(_mm512_shuffle_f32x4(cols[q], cols[q], 0xEE), high, mask, at);
-      }
+    for (int q = 0; q < 8; ++q) {
+      const long low = 16 * v + (q < 4 ? q : 8 + q - 4), high = low + 4;
+      const __m512 low_values = MR > 8 ? _mm512_shuffle_f32x4(first[q], second[q], 0x44) : first[q];
+      const __m512 high_values = _mm512_shuffle_f32x4(first[q], MR > 8 ? second[q] : first[q], 0xEE);
+      if (low < t.channels) store_positions(low_values, low, mask, t, late_clamp);
+      if (high < t.channels) store_positions(high_values, high, mask, t, late_clamp);
     }
   }
 }
