@@ -1,8 +1,8 @@
 /**
  * The memory plan of a traced forward pass: every intermediate buffer the recording allocated is
- * given a place in a few arena buffers that the plan owns, shared between buffers whose lifetimes
- * (first to last kernel call that touches them) do not overlap, as onnxruntime plans a session's
- * memory. Replays then touch the same few buffers every time, which stay in cache.
+ * given a place in one arena that the plan owns, shared between buffers whose lifetimes (first to
+ * last kernel call that touches them) do not overlap, as onnxruntime plans a session's memory.
+ * Replays then touch the same memory every time.
  */
 import type { TypedArray } from "../tensor/dtype.js";
 
@@ -12,9 +12,10 @@ export interface RecordedCall {
   args: unknown[];
 }
 
-/** Where an intermediate's views live: its arena buffer. */
+/** Where an intermediate's views live: the arena and the byte offset of its start there. */
 export interface Placement {
   arena: ArrayBuffer;
+  offset: number;
 }
 
 /** An intermediate allocation: its bytes in use and its lifetime in call indices. */
@@ -59,10 +60,11 @@ export function rebase(array: TypedArray, buffer: ArrayBuffer, byteDelta = 0): T
 }
 
 /**
- * Places the intermediates (the buffers in `allocated`) of `calls` in shared arena buffers and
- * returns, per intermediate buffer, its arena. `keepUntilEnd` (the output's buffer) lives past the
- * last call. Greedy by first use: each takes the smallest free arena that holds it, or grows the
- * largest free one, or opens a new one.
+ * Places the intermediates (the buffers in `allocated`) of `calls` in one arena and returns, per
+ * intermediate buffer, the arena and its offset there. `keepUntilEnd` (the output's buffer) lives
+ * past the last call. Largest first, each at the lowest 64-byte-aligned offset where it overlaps
+ * nothing alive at the same time, as TensorFlow Lite's arena planner places tensors: the arena
+ * comes out near the most memory alive at once.
  */
 export function planArenas(calls: RecordedCall[], allocated: Set<ArrayBuffer>, keepUntilEnd: ArrayBuffer | null): Map<ArrayBuffer, Placement> {
   const lifetimes = new Map<ArrayBuffer, Lifetime>();
@@ -84,34 +86,27 @@ export function planArenas(calls: RecordedCall[], allocated: Set<ArrayBuffer>, k
     const out = lifetimes.get(keepUntilEnd);
     if (out) out.last = calls.length;
   }
-  interface Arena { bytes: number; freeAfter: number; members: ArrayBuffer[] }
-  const arenas: Arena[] = [];
-  const sorted = [...lifetimes.values()].sort((a, b) => a.first - b.first || b.bytes - a.bytes);
-  for (const life of sorted) {
-    let best: Arena | null = null;
-    let largestFree: Arena | null = null;
-    for (const arena of arenas) {
-      if (arena.freeAfter >= life.first) continue;
-      if (arena.bytes >= life.bytes && (best === null || arena.bytes < best.bytes)) best = arena;
-      if (largestFree === null || arena.bytes > largestFree.bytes) largestFree = arena;
+  const align = (bytes: number) => Math.ceil(bytes / 64) * 64;
+  const placed: (Lifetime & { offset: number })[] = [];
+  let size = 0;
+  const bySize = [...lifetimes.values()].sort((a, b) => b.bytes - a.bytes || a.first - b.first);
+  for (const life of bySize) {
+    const alive = placed.filter((p) => p.first <= life.last && life.first <= p.last).sort((a, b) => a.offset - b.offset);
+    let offset = 0;
+    for (const p of alive) {
+      if (p.offset - offset >= life.bytes) break;
+      offset = Math.max(offset, align(p.offset + p.bytes));
     }
-    const arena = best ?? largestFree ?? { bytes: 0, freeAfter: -1, members: [] };
-    if (arena === largestFree || arena.members.length === 0) arena.bytes = Math.max(arena.bytes, life.bytes);
-    if (arena.members.length === 0) arenas.push(arena);
-    arena.freeAfter = life.last;
-    arena.members.push(life.buffer);
+    placed.push({ ...life, offset });
+    size = Math.max(size, offset + life.bytes);
   }
-  const placements = new Map<ArrayBuffer, Placement>();
-  for (const arena of arenas) {
-    const placement = { arena: new ArrayBuffer(arena.bytes) };
-    for (const member of arena.members) placements.set(member, placement);
-  }
-  return placements;
+  const arena = new ArrayBuffer(align(size));
+  return new Map(placed.map((p) => [p.buffer, { arena, offset: p.offset }]));
 }
 
 /** Total bytes of the arenas in a plan. */
 export function arenaBytes(placements: Map<ArrayBuffer, Placement>): number {
   let total = 0;
-  for (const placement of new Set(placements.values())) total += placement.arena.byteLength;
+  for (const arena of new Set([...placements.values()].map((p) => p.arena))) total += arena.byteLength;
   return total;
 }

@@ -167,7 +167,7 @@ export class TracedModule {
       const constant = recording.constants.get(buffer);
       if (constant) return rebase(array, constant);
       const placement = placements.get(buffer);
-      return placement ? rebase(array, placement.arena) : array;
+      return placement ? rebase(array, placement.arena, placement.offset) : array;
     };
     const base = getBackend() as unknown as Record<string, (...args: unknown[]) => unknown>;
     this.#steps = recording.calls.map(({ method, args }) => {
