@@ -248,10 +248,16 @@ void avg_pool2d_backward(const float* grad_out, float* grad_in, const PoolGeomet
 
 void adaptive_avg_pool2d(const float* x, float* out, const PoolGeometry& g) {
   if (g.out_height == 1 && g.out_width == 1) {
-    // Global pooling: one window over each whole plane, summed over eight partial sums (one
-    // running sum waits out the add latency at every element: MobileNetV2's 1280 planes of 7x7
-    // took 51 us that way, 21 us now).
+    // Global pooling: one window over each whole plane, summed over many partial sums (one running
+    // sum waits out the add latency at every element: MobileNetV2's 1280 planes of 7x7 took 51 us
+    // that way, 21 us over eight double sums, 16.5 us over sixteen float lanes).
     for_each_plane_range(g, g.in_plane(), [&](long begin, long end) {
+#if LANTERN_X86
+      if (active_isa() == Isa::Avx512) {
+        global_avg_pool_avx512(x, out, g.in_plane(), begin, end);
+        return;
+      }
+#endif
       for (long p = begin; p < end; ++p) out[p] = static_cast<float>(sum_run(x + p * g.in_plane(), g.in_plane()) / static_cast<double>(g.in_plane()));
     });
     return;

@@ -27,6 +27,8 @@ void adaptive_avg_pool2d_backward(const float* grad_out, float* grad_in, const P
 #if defined(__x86_64__) || defined(_M_X64)
 // max_pool2d's values for planes [begin, end), without argmax (pool_avx512.cc).
 void max_pool2d_values_avx512(const float* x, float* out, const PoolGeometry& g, long begin, long end);
+// Global average pooling (one window per plane of `plane` values) for planes [begin, end).
+void global_avg_pool_avx512(const float* x, float* out, long plane, long begin, long end);
 #endif
 
 }  // namespace lantern

@@ -167,5 +167,19 @@ void max_pool2d_values_avx512(const float* x, float* out, const PoolGeometry& g,
   else max_pool_planes<0>(x, out, g, plan, begin, end);
 }
 
+LANTERN_TARGET_AVX512 void global_avg_pool_avx512(const float* x, float* out, long plane, long begin, long end) {
+  for (long p = begin; p < end; ++p) {
+    const float* src = x + p * plane;
+    // 16 lanes of float partial sums (a plane of n values puts n / 16 in each), added up in double.
+    __m512 acc = _mm512_setzero_ps();
+    long i = 0;
+    for (; i + 16 <= plane; i += 16) acc = _mm512_add_ps(acc, _mm512_loadu_ps(src + i));
+    if (i < plane) acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << (plane - i)) - 1), src + i));
+    const __m512d sums = _mm512_add_pd(_mm512_cvtps_pd(_mm512_castps512_ps256(acc)),
+                                       _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(acc), 1))));
+    out[p] = static_cast<float>(_mm512_reduce_add_pd(sums) / static_cast<double>(plane));
+  }
+}
+
 }  // namespace lantern
 #endif
