@@ -133,6 +133,18 @@ Napi::Value Conv2dPrepare(const Info& info) {
   return prepared;
 }
 
+// cacheLineOffset(array): how many bytes past a 64-byte boundary the array's first element lies,
+// for memory planners that place vector data on cache lines (lt.jit.trace's arena).
+Napi::Value CacheLineOffset(const Info& info) {
+  if (info.Length() < 1 || !info[0].IsTypedArray()) {
+    Napi::TypeError::New(info.Env(), "cacheLineOffset: expected a typed array").ThrowAsJavaScriptException();
+    return info.Env().Undefined();
+  }
+  Napi::TypedArray array = info[0].As<Napi::TypedArray>();
+  const auto address = reinterpret_cast<uintptr_t>(static_cast<const char*>(array.ArrayBuffer().Data()) + array.ByteOffset());
+  return Napi::Number::New(info.Env(), static_cast<double>(address % 64));
+}
+
 // conv2dBackwardInput(gradOut, w, gradIn, geometry)
 Napi::Value Conv2dBackwardInput(const Info& info) {
   Arguments args(info);
@@ -298,6 +310,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("gemm", Napi::Function::New(env, Gemm));
   exports.Set("conv2d", Napi::Function::New(env, Conv2d));
   exports.Set("conv2dPrepare", Napi::Function::New(env, Conv2dPrepare));
+  exports.Set("cacheLineOffset", Napi::Function::New(env, CacheLineOffset));
   exports.Set("conv2dBackwardInput", Napi::Function::New(env, Conv2dBackwardInput));
   exports.Set("conv2dBackwardWeight", Napi::Function::New(env, Conv2dBackwardWeight));
   exports.Set("maxPool2d", Napi::Function::New(env, MaxPool2d));

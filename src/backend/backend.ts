@@ -226,6 +226,11 @@ export interface Backend {
    * geometry has nothing to prepare. Backends without it (the reference) read the weights as they are.
    */
   prepareConv2d?(w: TypedArray, bias: TypedArray | null, g: Conv2dGeometry): PreparedConv2d | null;
+  /**
+   * Optional: how many bytes past a 64-byte (cache line) boundary `data` starts, so that a memory
+   * planner can start its buffers on cache lines; backends without it need no alignment.
+   */
+  cacheLineOffset?(data: TypedArray): number;
   conv2dBackwardInput(gradOut: TypedArray, w: TypedArray, gradIn: TypedArray, g: Conv2dGeometry): void;
   /** Accumulates into gradWeight (callers zero it first). */
   conv2dBackwardWeight(gradOut: TypedArray, x: TypedArray, gradWeight: TypedArray, g: Conv2dGeometry): void;

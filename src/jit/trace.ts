@@ -160,7 +160,9 @@ export class TracedModule {
     // except the constants, which move to copies of their own.
     recording.allocated.delete(this.#inputBuffer);
     for (const buffer of recording.constants.keys()) recording.allocated.delete(buffer);
-    const placements = planArenas(recording.calls, recording.allocated, outView.buffer as ArrayBuffer);
+    const backend = getBackend();
+    const lineOffset = backend.cacheLineOffset ? (data: Uint8Array) => backend.cacheLineOffset!(data) : undefined;
+    const placements = planArenas(recording.calls, recording.allocated, outView.buffer as ArrayBuffer, lineOffset);
     this.arenaBytes = arenaBytes(placements);
     const place = (array: TypedArray): TypedArray => {
       const buffer = array.buffer as ArrayBuffer;

@@ -62,6 +62,17 @@ test("conv2d with prepared weights gives exactly the unprepared result on every 
   });
 });
 
+test("prepared weights start on a cache line, as cacheLineOffset reports addresses", { skip }, () => {
+  const buffer = new ArrayBuffer(256);
+  const base = native.cacheLineOffset!(new Uint8Array(buffer));
+  for (const shift of [4, 60, 68]) assert.equal(native.cacheLineOffset!(new Float32Array(buffer, shift, 4)), (base + shift) % 64);
+  for (const [name, c] of CASES) {
+    const { g, w, b } = operands(c, true, 9);
+    const handle = native.prepareConv2d!(w, b, g);
+    if (handle) assert.equal(native.cacheLineOffset!(handle as Float32Array), 0, name);
+  }
+});
+
 test("depthwise geometries have nothing to prepare", { skip }, () => {
   const { g, w, b } = operands({ batch: 1, inChannels: 8, outChannels: 8, height: 9, width: 9, kernel: [3, 3], pad: [1, 1, 1, 1], groups: 8 }, true, 7);
   assert.equal(native.prepareConv2d!(w, b, g), null);

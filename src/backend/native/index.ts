@@ -180,6 +180,9 @@ function createNativeBackend(addon: NativeAddon): Backend {
       const prepared = opts.prepared instanceof Float32Array ? opts.prepared : null;
       addon.conv2d(x, w, bias, out, convGeometry(g), ACTIVATION_CODES[opts.activation ?? "none"], prepared, residual);
     },
+    cacheLineOffset(data) {
+      return addon.cacheLineOffset(data);
+    },
     prepareConv2d(w, bias, g) {
       if (!isF32(w) || (bias !== null && !isF32(bias))) return null;
       return addon.conv2dPrepare(w, bias, convGeometry(g));
