@@ -34,23 +34,29 @@ function isTypedArray(value: unknown): value is TypedArray {
 
 /** Visits every typed array in a call's arguments: directly, in arrays, or in plain objects (a StridedView, options). */
 export function forEachArray(value: unknown, visit: (array: TypedArray) => void): void {
-  if (isTypedArray(value)) visit(value);
-  else if (Array.isArray(value)) for (const v of value) forEachArray(v, visit);
-  else if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
-    for (const v of Object.values(value)) forEachArray(v, visit);
-  }
+  mapLeaves(value, (leaf) => {
+    if (isTypedArray(leaf)) visit(leaf);
+    return leaf;
+  });
 }
 
-/** A copy of `value` with every typed array replaced by `swap(array)` (the same value where nothing changes). */
-export function mapArrays(value: unknown, swap: (array: TypedArray) => TypedArray): unknown {
-  if (isTypedArray(value)) return swap(value);
-  if (Array.isArray(value)) return value.map((v) => mapArrays(v, swap));
+/**
+ * A copy of `value` with every leaf (anything but an array or a plain object, which are walked
+ * into) replaced by `swap(leaf)`.
+ */
+export function mapLeaves(value: unknown, swap: (leaf: unknown) => unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => mapLeaves(v, swap));
   if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
     const copy: Record<string, unknown> = {};
-    for (const [key, v] of Object.entries(value)) copy[key] = mapArrays(v, swap);
+    for (const [key, v] of Object.entries(value)) copy[key] = mapLeaves(v, swap);
     return copy;
   }
-  return value;
+  return swap(value);
+}
+
+/** A copy of `value` with every typed array replaced by `swap(array)`. */
+export function mapArrays(value: unknown, swap: (array: TypedArray) => TypedArray): unknown {
+  return mapLeaves(value, (leaf) => (isTypedArray(leaf) ? swap(leaf) : leaf));
 }
 
 /** The same elements of `array`'s buffer, viewed in `buffer` at the same offset. */

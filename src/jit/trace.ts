@@ -18,9 +18,9 @@ import type { Backend } from "../backend/backend.js";
 import { getBackend, setBackend } from "../backend/index.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { tidy } from "../memory/scope.js";
-import { observeAllocations } from "../memory/pool.js";
+import { BYTES_PER_ELEMENT, observeAllocations } from "../memory/pool.js";
 import { uninitialized } from "../ops/util.js";
-import { arenaBytes, forEachArray, mapArrays, planArenas, rebase, type RecordedCall } from "./plan.js";
+import { arenaBytes, forEachArray, mapArrays, mapLeaves, planArenas, rebase, type RecordedCall } from "./plan.js";
 
 /** Backend methods whose result the forward pass keeps (prepared weights): run while recording, never replayed. */
 const PREPARATION = new Set(["prepareConv2d"]);
@@ -70,8 +70,9 @@ function record(forward: (x: Tensor) => Tensor, example: Tensor): Recording {
       // or a constant the forward pass filled in JavaScript (a scalar operand, say), which that call
       // reads. The contents from before the call tell them apart; a constant keeps its own copy.
       const before = new Map<ArrayBuffer, ArrayBuffer>();
+      const detached = args.map(detachViews);
       if (!PREPARATION.has(name)) {
-        forEachArray(args.map(detachViews), (array) => {
+        forEachArray(detached, (array) => {
           const buffer = array.buffer as ArrayBuffer;
           if (!allocated.has(buffer) || touched.has(buffer)) return;
           touched.add(buffer);
@@ -84,7 +85,7 @@ function record(forward: (x: Tensor) => Tensor, example: Tensor): Recording {
       if (result !== undefined) {
         throw new TypeError(`jit.trace: the forward pass reads a result back from the backend (${name}), so its kernel calls cannot be replayed`);
       }
-      calls.push({ method: name, args: args.map(detachViews) });
+      calls.push({ method: name, args: detached });
       return result;
     };
   }
@@ -109,14 +110,9 @@ function record(forward: (x: Tensor) => Tensor, example: Tensor): Recording {
  * view of the same storage, which outlives the tensor's disposal at the end of the recording.
  */
 function detachViews(value: unknown): unknown {
-  if (value instanceof Tensor) return { data: value.data, shape: [...value.shape], strides: [...value.strides], offset: value.offset };
-  if (Array.isArray(value)) return value.map(detachViews);
-  if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
-    const copy: Record<string, unknown> = {};
-    for (const [key, v] of Object.entries(value)) copy[key] = detachViews(v);
-    return copy;
-  }
-  return value;
+  return mapLeaves(value, (leaf) =>
+    leaf instanceof Tensor ? { data: leaf.data, shape: [...leaf.shape], strides: [...leaf.strides], offset: leaf.offset } : leaf,
+  );
 }
 
 function describe(value: unknown): string {
@@ -129,8 +125,6 @@ interface Step {
   args: unknown[];
   readsInput: boolean;
 }
-
-const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 
 /** A forward pass recorded by lt.jit.trace: call forward(x) with inputs of the traced shape and dtype. */
 export class TracedModule {
@@ -153,7 +147,7 @@ export class TracedModule {
     this.outputDtype = recording.output.dtype;
     const input = example.data;
     this.#inputBuffer = input.buffer as ArrayBuffer;
-    this.#inputStart = input.byteOffset + example.offset * BYTES[example.dtype];
+    this.#inputStart = input.byteOffset + example.offset * BYTES_PER_ELEMENT[example.dtype];
     const out = recording.output;
     const outView = out.data.subarray(out.offset, out.offset + out.numel);
     // The example's buffer is the input; buffers allocated while recording are intermediates,
@@ -162,6 +156,7 @@ export class TracedModule {
     for (const buffer of recording.constants.keys()) recording.allocated.delete(buffer);
     const backend = getBackend();
     const lineOffset = backend.cacheLineOffset ? (data: Uint8Array) => backend.cacheLineOffset!(data) : undefined;
+    const methods = backend as unknown as Record<string, (...args: unknown[]) => unknown>;
     const placements = planArenas(recording.calls, recording.allocated, outView.buffer as ArrayBuffer, lineOffset);
     this.arenaBytes = arenaBytes(placements);
     const place = (array: TypedArray): TypedArray => {
@@ -171,13 +166,12 @@ export class TracedModule {
       const placement = placements.get(buffer);
       return placement ? rebase(array, placement.arena, placement.offset) : array;
     };
-    const base = getBackend() as unknown as Record<string, (...args: unknown[]) => unknown>;
     this.#steps = recording.calls.map(({ method, args }) => {
       let readsInput = false;
       forEachArray(args, (array) => {
         if (array.buffer === this.#inputBuffer) readsInput = true;
       });
-      return { run: base[method].bind(base), args: mapArrays(args, place) as unknown[], readsInput };
+      return { run: methods[method].bind(backend), args: mapArrays(args, place) as unknown[], readsInput };
     });
     this.#output = outView.buffer === this.#inputBuffer ? outView : place(outView);
   }
