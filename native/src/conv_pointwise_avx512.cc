@@ -109,7 +109,8 @@ LANTERN_TARGET_AVX512 inline void transpose_8x16(const __m512 (&rows)[8], __m512
   }
 }
 
-struct TileOutput {
+// One tile's work beyond its inputs: where it stores, and what it fetches ahead while it runs.
+struct TileTask {
   float* out;             // the tile's first position of its first channel
   const float* residual;  // the same place in the residual, or null
   long stride;            // floats between channels' planes
@@ -129,7 +130,7 @@ struct TileOutput {
 
 // Stores the lanes of v that mask keeps, positions of one channel: the residual added, then
 // clamped (NaN passes through) when `late_clamp` (without a residual the tile was clamped before).
-LANTERN_TARGET_AVX512 inline void store_positions(__m512 v, long channel, __mmask16 mask, const TileOutput& t,
+LANTERN_TARGET_AVX512 inline void store_positions(__m512 v, long channel, __mmask16 mask, const TileTask& t,
                                                   bool late_clamp) {
   if (t.residual) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, t.residual + channel * t.stride));
   if (late_clamp) v = _mm512_min_ps(_mm512_set1_ps(t.clamp->hi), _mm512_max_ps(_mm512_set1_ps(t.clamp->lo), v));
@@ -146,7 +147,7 @@ LANTERN_TARGET_AVX512 inline void transpose_group(const __m512 (&acc)[MR][NV], i
 }
 
 template <int MR, int NV>
-LANTERN_TARGET_AVX512 void store_tile(__m512 (&acc)[MR][NV], const TileOutput& t) {
+LANTERN_TARGET_AVX512 void store_tile(__m512 (&acc)[MR][NV], const TileTask& t) {
   static_assert(MR <= 16, "a tile's positions fit in one vector per channel");
   // Without a residual the clamp commutes with the transpose: applied to the MR * NV accumulators
   // here rather than to every channel's stored vector.
@@ -181,7 +182,7 @@ LANTERN_TARGET_AVX512 void store_tile(__m512 (&acc)[MR][NV], const TileOutput& t
 // One tile over all k input channels: x holds the tile's first position of input channel 0, rows
 // ldx apart; block is the channel block's biases and weights (pointwise_prepare's layout).
 template <int MR, int NV>
-LANTERN_TARGET_AVX512 void pointwise_tile(long k, const float* x, long ldx, const float* block, const TileOutput& t) {
+LANTERN_TARGET_AVX512 void pointwise_tile(long k, const float* x, long ldx, const float* block, const TileTask& t) {
   constexpr long NR = 16 * NV;
   __m512 acc[MR][NV];
 #pragma GCC unroll 4
@@ -209,7 +210,7 @@ LANTERN_TARGET_AVX512 void pointwise_tile(long k, const float* x, long ldx, cons
   store_tile<MR, NV>(acc, t);
 }
 
-using TileFn = void (*)(long, const float*, long, const float*, const TileOutput&);
+using TileFn = void (*)(long, const float*, long, const float*, const TileTask&);
 
 TileFn tile_function(int mr, int nv) {
   static const TileFn by_7[] = {pointwise_tile<7, 1>, pointwise_tile<7, 2>, pointwise_tile<7, 3>, pointwise_tile<7, 4>};
@@ -235,7 +236,7 @@ void run_tiles(const float* image, const float* panels, float* out, const float*
   for (long t = t0; t < t1; ++t) {
     const long j = t * s.mr;
     const int positions = static_cast<int>(std::min<long>(s.mr, plane - j));
-    TileOutput o{out + b * nr * plane + j, residual ? residual + b * nr * plane + j : nullptr, plane,
+    TileTask o{out + b * nr * plane + j, residual ? residual + b * nr * plane + j : nullptr, plane,
                  static_cast<int>(s.block_channels(b)), positions, clamp, plane >= 64 ? 32 : 0,
                  block + (k + 1) * nr + (t - t0) * k * per_step * 16, per_step};
     if (positions == s.mr) {
