@@ -43,9 +43,44 @@ export function noteAllocation(data: TypedArray): void {
   allocationObserver?.(data);
 }
 
+/**
+ * Where the views of a buffer Lantern allocated start: its first cache line, when the backend can
+ * say where that is (vector loads and stores that straddle two lines cost two accesses, and a
+ * buffer of its own starts only 16-byte aligned); 0 for the others.
+ */
+const starts = new WeakMap<ArrayBuffer, number>();
+/** The bytes asked for when such a buffer was made (it holds up to 64 more, before its start). */
+const asked = new WeakMap<ArrayBuffer, number>();
+let cacheLineOffsetOf: ((data: Uint8Array) => number) | null = null;
+
+/** Installs the backend's probe of how far past a 64-byte boundary memory starts (the native core has one). */
+export function setCacheLineProbe(probe: ((data: Uint8Array) => number) | null): void {
+  cacheLineOffsetOf = probe;
+}
+
+function startOf(buffer: ArrayBuffer): number {
+  return starts.get(buffer) ?? 0;
+}
+
+/** Bytes a view of `buffer` can use from its start, as the pool counts them. */
+function capacity(buffer: ArrayBuffer): number {
+  return asked.get(buffer) ?? buffer.byteLength;
+}
+
+/** A new buffer of at least `bytes` from `allocate`, whose views (viewOf) start on a cache line when that can be known. */
+export function freshBuffer(bytes: number, allocate: (bytes: number) => ArrayBuffer): ArrayBuffer {
+  if (!cacheLineOffsetOf) return allocate(bytes);
+  const buffer = allocate(bytes + 64);
+  starts.set(buffer, (64 - cacheLineOffsetOf(new Uint8Array(buffer, 0, 1))) % 64);
+  asked.set(buffer, bytes);
+  return buffer;
+}
+
 /** Records `data` as Lantern's own storage, which dispose() may recycle. */
 export function markOwned(data: TypedArray): void {
-  if (data.length >= POOLED_MIN_LENGTH && data.byteOffset === 0 && !liveViews.has(data)) liveViews.set(data, 0);
+  if (data.length >= POOLED_MIN_LENGTH && data.byteOffset === startOf(data.buffer as ArrayBuffer) && !liveViews.has(data)) {
+    liveViews.set(data, 0);
+  }
 }
 
 /** Index of the first free buffer of at least `bytes`. */
@@ -54,19 +89,20 @@ function firstFitting(bytes: number): number {
   let hi = free.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (free[mid].byteLength < bytes) lo = mid + 1;
+    if (capacity(free[mid]) < bytes) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
-/** The first `length` elements of `buffer` as a typed array of `dtype`. */
+/** The first `length` elements of `buffer` (from where its views start) as a typed array of `dtype`. */
 export function viewOf(dtype: DType, buffer: ArrayBuffer, length: number): TypedArray {
+  const start = startOf(buffer);
   switch (dtype) {
-    case "float32": return new Float32Array(buffer, 0, length);
-    case "float64": return new Float64Array(buffer, 0, length);
-    case "int32": return new Int32Array(buffer, 0, length);
-    case "bool": return new Uint8Array(buffer, 0, length);
+    case "float32": return new Float32Array(buffer, start, length);
+    case "float64": return new Float64Array(buffer, start, length);
+    case "int32": return new Int32Array(buffer, start, length);
+    case "bool": return new Uint8Array(buffer, start, length);
   }
 }
 
@@ -75,11 +111,11 @@ export function takeRecycled(dtype: DType, length: number): TypedArray | null {
   if (length < POOLED_MIN_LENGTH || free.length === 0) return null;
   const bytes = length * BYTES_PER_ELEMENT[dtype];
   let i = firstFitting(bytes);
-  if (i === free.length || free[i].byteLength > MAX_SLACK * bytes) return null;
+  if (i === free.length || capacity(free[i]) > MAX_SLACK * bytes) return null;
   // Among buffers of that size, the one released last is likeliest to be in cache.
-  while (i + 1 < free.length && free[i + 1].byteLength === free[i].byteLength) i++;
+  while (i + 1 < free.length && capacity(free[i + 1]) === capacity(free[i])) i++;
   const [buffer] = free.splice(i, 1);
-  pooledBytes -= buffer.byteLength;
+  pooledBytes -= capacity(buffer);
   const data = viewOf(dtype, buffer, length);
   liveViews.set(data, 0);
   return data;
@@ -107,9 +143,9 @@ export function releaseStorage(data: TypedArray): void {
   // The memory now belongs to the pool; this array must never be recycled a second time.
   liveViews.delete(data);
   const buffer = data.buffer as ArrayBuffer;
-  if (pooledBytes + buffer.byteLength > limitBytes) return;
-  free.splice(firstFitting(buffer.byteLength + 1), 0, buffer);
-  pooledBytes += buffer.byteLength;
+  if (pooledBytes + capacity(buffer) > limitBytes) return;
+  free.splice(firstFitting(capacity(buffer) + 1), 0, buffer);
+  pooledBytes += capacity(buffer);
 }
 
 export interface MemoryInfo {

@@ -1,6 +1,6 @@
 import { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
-import { BYTES_PER_ELEMENT, POOLED_MIN_LENGTH, markOwned, noteAllocation, takeRecycled, viewOf } from "../memory/pool.js";
+import { BYTES_PER_ELEMENT, POOLED_MIN_LENGTH, freshBuffer, markOwned, noteAllocation, takeRecycled, viewOf } from "../memory/pool.js";
 import { isFloating, promoteTypes, promoteWithScalar } from "../tensor/dtype.js";
 import { broadcastStrides, formatShape, numel, sameShape } from "../tensor/shape.js";
 import type { StridedView } from "../backend/backend.js";
@@ -19,7 +19,7 @@ export function uninitialized(shape: readonly number[], dtype: DType): Tensor {
     return new Tensor(recycled, shape);
   }
   if (size < POOLED_MIN_LENGTH || typeof Buffer === "undefined") return Tensor.empty(shape, dtype);
-  const buffer = Buffer.allocUnsafeSlow(size * BYTES_PER_ELEMENT[dtype]).buffer;
+  const buffer = freshBuffer(size * BYTES_PER_ELEMENT[dtype], (bytes) => Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer);
   const data = viewOf(dtype, buffer, size);
   markOwned(data);
   noteAllocation(data);

@@ -1,4 +1,4 @@
-import { markOwned, noteAllocation, takeRecycled } from "../memory/pool.js";
+import { BYTES_PER_ELEMENT, POOLED_MIN_LENGTH, freshBuffer, markOwned, noteAllocation, takeRecycled, viewOf } from "../memory/pool.js";
 
 /** Element types a tensor can hold; names follow PyTorch without the `torch.` prefix. */
 export type DType = "float32" | "float64" | "int32" | "bool";
@@ -14,7 +14,10 @@ export function isDType(x: unknown): x is DType {
 /** Zero-filled storage: a recycled buffer (see src/memory) when one of this size is free. */
 export function allocate(dtype: DType, size: number): TypedArray {
   const recycled = takeRecycled(dtype, size);
-  const data = recycled ? recycled.fill(0) : newArray(dtype, size);
+  // A new ArrayBuffer is zeroed; pooled sizes get one whose views start on a cache line.
+  const fresh = () =>
+    size >= POOLED_MIN_LENGTH ? viewOf(dtype, freshBuffer(size * BYTES_PER_ELEMENT[dtype], (bytes) => new ArrayBuffer(bytes)), size) : newArray(dtype, size);
+  const data = recycled ? recycled.fill(0) : fresh();
   if (!recycled) markOwned(data);
   noteAllocation(data);
   return data;

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { afterEach, describe, test } from "node:test";
 import * as lt from "../../src/index.js";
 import { assertThrowsWith } from "../helpers/assert.js";
+import { nativeAddon } from "../../src/backend/native/index.js";
 
 // Large enough to be pooled (4096 elements and up).
 const N = 8192;
@@ -106,6 +107,20 @@ describe("dispose and the storage pool", () => {
     lt.randn([N]).dispose();
     assert.equal(lt.memory().pooledBytes, 0);
     assertThrowsWith(() => lt.setMemoryPoolLimit(-1), "setMemoryPoolLimit: expected a byte count >= 0, got -1");
+  });
+
+  test("with the native core, pooled storage starts on a cache line, fresh or recycled, zeroed or not", { skip: nativeAddon ? false : "native core not built" }, () => {
+    const lineOffset = (t: lt.Tensor) => nativeAddon!.cacheLineOffset(t.data);
+    const x = lt.randn([N + 3]);
+    assert.equal(lineOffset(x), 0, "zero-filled (allocate)");
+    const y = lt.noGrad(() => x.add(1));
+    assert.equal(lineOffset(y), 0, "unzeroed (uninitialized)");
+    const values = y.toArray();
+    y.dispose();
+    const z = lt.noGrad(() => x.mul(2));
+    assert.equal(lineOffset(z), 0, "recycled");
+    assert.deepEqual(z.toArray(), x.toArray().map((v) => Math.fround(v * 2)));
+    assert.equal(values.length, N + 3);
   });
 
   test("emptyMemoryPool drops what the pool holds", () => {

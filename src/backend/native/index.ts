@@ -2,6 +2,7 @@ import type { Backend, Conv2dGeometry, ConvActivation, Pool2dGeometry, StridedVi
 import type { TypedArray } from "../../tensor/dtype.js";
 import { jsBackend } from "../js/index.js";
 import { loadAddon, type NativeAddon } from "./addon.js";
+import { setCacheLineProbe } from "../../memory/pool.js";
 
 export type { NativeAddon } from "./addon.js";
 
@@ -266,6 +267,8 @@ export const nativeAddon: NativeAddon | null = "addon" in loaded ? loaded.addon 
 
 /** The native Backend, or null when the addon is missing (the reference backend then serves every kernel). */
 export const nativeBackend: Backend | null = nativeAddon ? createNativeBackend(nativeAddon) : null;
+// With the core loaded, fresh pooled storage starts on a cache line (src/memory/pool.ts).
+if (nativeAddon) setCacheLineProbe((data) => nativeAddon.cacheLineOffset(data));
 
 if ("reason" in loaded && process.env.LANTERN_BACKEND !== "js") {
   process.stderr.write(`lantern: native core not built (${loaded.reason}); using the TypeScript backend\n`);
