@@ -12,7 +12,7 @@ export interface RecordedCall {
   args: unknown[];
 }
 
-/** Where an intermediate's views live: the arena and the byte offset of its start there. */
+/** Where an intermediate's views live: the arena, and what to add to their byte offsets there. */
 export interface Placement {
   arena: ArrayBuffer;
   offset: number;
@@ -21,7 +21,8 @@ export interface Placement {
 /** An intermediate allocation: its bytes in use and its lifetime in call indices. */
 interface Lifetime {
   buffer: ArrayBuffer;
-  bytes: number;
+  low: number;   // the lowest byte any view of it starts at
+  high: number;  // the byte past the highest any view ends at
   first: number;
   last: number;
 }
@@ -87,9 +88,10 @@ export function planArenas(
       const known = lifetimes.get(buffer);
       if (known) {
         known.last = index;
-        known.bytes = Math.max(known.bytes, end);
+        known.low = Math.min(known.low, array.byteOffset);
+        known.high = Math.max(known.high, end);
       } else {
-        lifetimes.set(buffer, { buffer, bytes: end, first: index, last: index });
+        lifetimes.set(buffer, { buffer, low: array.byteOffset, high: end, first: index, last: index });
       }
     });
   });
@@ -98,23 +100,25 @@ export function planArenas(
     if (out) out.last = calls.length;
   }
   const align = (bytes: number) => Math.ceil(bytes / 64) * 64;
+  const span = (life: Lifetime) => life.high - life.low;
   const placed: (Lifetime & { offset: number })[] = [];
   let size = 0;
-  const bySize = [...lifetimes.values()].sort((a, b) => b.bytes - a.bytes || a.first - b.first);
+  const bySize = [...lifetimes.values()].sort((a, b) => span(b) - span(a) || a.first - b.first);
   for (const life of bySize) {
     const alive = placed.filter((p) => p.first <= life.last && life.first <= p.last).sort((a, b) => a.offset - b.offset);
     let offset = 0;
     for (const p of alive) {
-      if (p.offset - offset >= life.bytes) break;
-      offset = Math.max(offset, align(p.offset + p.bytes));
+      if (p.offset - offset >= span(life)) break;
+      offset = Math.max(offset, align(p.offset + span(p)));
     }
     placed.push({ ...life, offset });
-    size = Math.max(size, offset + life.bytes);
+    size = Math.max(size, offset + span(life));
   }
   // 64 bytes more, so that every offset can move to where the arena's cache lines start.
   const arena = new ArrayBuffer(align(size) + 64);
   const shift = (64 - cacheLineOffset(new Uint8Array(arena, 0, 1))) % 64;
-  return new Map(placed.map((p) => [p.buffer, { arena, offset: p.offset + shift }]));
+  // The lowest view of each buffer (pooled views start past the buffer's start) lands on the line.
+  return new Map(placed.map((p) => [p.buffer, { arena, offset: p.offset + shift - p.low }]));
 }
 
 /** Total bytes of the arenas in a plan. */

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { afterEach, describe, test } from "node:test";
 import * as lt from "../../src/index.js";
 import { assertThrowsWith } from "../helpers/assert.js";
+import { nativeAddon, nativeBackend } from "../../src/backend/native/index.js";
+import { setCacheLineProbe } from "../../src/memory/pool.js";
 
 afterEach(() => lt.emptyMemoryPool());
 
@@ -70,6 +72,38 @@ describe("lt.jit.trace", () => {
     assert.ok(traced.arenaBytes <= 3 * activation, `arena ${traced.arenaBytes} bytes for activations of ${activation}`);
     const x = lt.randn([2, 16, 16, 16]);
     assert.deepEqual(traced.forward(x).toArray(), eager(model, x));
+  });
+
+  test("with the native core, every intermediate the replay hands a kernel starts on a cache line", { skip: nativeBackend ? false : "native core not built" }, () => {
+    const base = lt.getBackend();
+    const offsets: number[] = [];
+    let replaying = false;
+    // A backend that notes where each convolution's output starts, active while tracing so that
+    // the replay calls it too.
+    const spy = Object.create(base) as typeof base;
+    spy.conv2d = (...args: Parameters<typeof base.conv2d>) => {
+      if (replaying) offsets.push(nativeAddon!.cacheLineOffset(args[3]));
+      return base.conv2d(...args);
+    };
+    lt.setBackend(spy);
+    // While recording, storage is told it starts 16 bytes past a line, so its views start 48 bytes
+    // into their buffers: the plan must place the views, not the buffers, on lines.
+    setCacheLineProbe(() => 16);
+    try {
+      const layers: lt.nn.Module[] = [];
+      for (let i = 0; i < 6; i++) layers.push(new nn.Conv2d(8, 8, 3, { padding: 1 }), new nn.ReLU());
+      const example = lt.randn([1, 8, 33, 33]);
+      const model = new nn.Sequential(...layers).eval();
+      const traced = lt.jit.trace(model, example);
+      setCacheLineProbe((data) => nativeAddon!.cacheLineOffset(data));
+      replaying = true;
+      traced.forward(lt.randn([1, 8, 33, 33]));
+    } finally {
+      setCacheLineProbe((data) => nativeAddon!.cacheLineOffset(data));
+      lt.setBackend(base);
+    }
+    assert.equal(offsets.length, 6);
+    assert.deepEqual(offsets, [0, 0, 0, 0, 0, 0]);
   });
 
   test("takes strided inputs, functions as well as modules, and an identity", () => {
