@@ -41,7 +41,7 @@ LANTERN_TARGET_AVX512 void kernel(long k, const float* a, const float* b, float*
   constexpr int NR = 16 * NV;
   if (beta == 0.0f) prefetch_tile<NV>(c, ldc, m);
   __m512 acc[MR][NV];
-#pragma GCC unroll 16
+#pragma GCC unroll 32
   for (int i = 0; i < MR; ++i) {
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_setzero_ps();
@@ -49,10 +49,11 @@ LANTERN_TARGET_AVX512 void kernel(long k, const float* a, const float* b, float*
   for (long p = 0; p < k; ++p) {
     _mm_prefetch(reinterpret_cast<const char*>(b + 8 * NR), _MM_HINT_T0);
     _mm_prefetch(reinterpret_cast<const char*>(a + kAheadA * MR), _MM_HINT_T0);
+    if (MR > 16) _mm_prefetch(reinterpret_cast<const char*>(a + kAheadA * MR + 16), _MM_HINT_T0);
     __m512 bv[NV];
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) bv[v] = _mm512_load_ps(b + 16 * v);
-#pragma GCC unroll 16
+#pragma GCC unroll 32
     for (int i = 0; i < MR; ++i) {
       __m512 ai = _mm512_set1_ps(a[i]);
 #pragma GCC unroll 4
@@ -73,7 +74,7 @@ LANTERN_TARGET_AVX512 void kernel(long k, const float* a, const float* b, float*
     int left = n - 16 * v;
     mask[v] = left >= 16 ? 0xFFFF : left <= 0 ? 0 : static_cast<__mmask16>((1u << left) - 1);
   }
-#pragma GCC unroll 16
+#pragma GCC unroll 32
   for (int i = 0; i < MR; ++i) {
     if (i >= m) break;
     float* row = c + i * ldc;
@@ -102,7 +103,7 @@ LANTERN_TARGET_AVX512 void kernel_indirect(long k, const float* a, const float* 
   }
   if (beta == 0.0f) prefetch_tile<NV>(c, ldc, m);
   __m512 acc[MR][NV];
-#pragma GCC unroll 16
+#pragma GCC unroll 32
   for (int i = 0; i < MR; ++i) {
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_setzero_ps();
@@ -113,11 +114,12 @@ LANTERN_TARGET_AVX512 void kernel_indirect(long k, const float* a, const float* 
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) _mm_prefetch(reinterpret_cast<const char*>(b_rows[p] + b_col + kColsAhead + 16 * v), _MM_HINT_T0);
     _mm_prefetch(reinterpret_cast<const char*>(a + kAheadA * MR), _MM_HINT_T0);
+    if (MR > 16) _mm_prefetch(reinterpret_cast<const char*>(a + kAheadA * MR + 16), _MM_HINT_T0);
     const float* b = b_rows[p] + b_col;
     __m512 bv[NV];
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) bv[v] = _mm512_maskz_loadu_ps(mask[v], b + 16 * v);
-#pragma GCC unroll 16
+#pragma GCC unroll 32
     for (int i = 0; i < MR; ++i) {
       __m512 ai = _mm512_set1_ps(a[i]);
 #pragma GCC unroll 4
@@ -131,7 +133,7 @@ LANTERN_TARGET_AVX512 void kernel_indirect(long k, const float* a, const float* 
   const float* residual = epilogue && epilogue->residual ? epilogue->residual + (c - epilogue->origin) : nullptr;
   const __m512 floor = _mm512_set1_ps(epilogue ? epilogue->lo : -__builtin_inff());
   const __m512 ceiling = _mm512_set1_ps(epilogue ? epilogue->hi : __builtin_inff());
-#pragma GCC unroll 16
+#pragma GCC unroll 32
   for (int i = 0; i < MR; ++i) {
     if (i >= m) break;
     float* row = c + i * ldc;
@@ -154,8 +156,9 @@ const MicroKernel* avx512_micro_kernels(int* count) {
       {14, 32, 14 * 24, 512, 2048, kernel<14, 2>, "avx512-14x32", kernel_indirect<14, 2>, true},
       {8, 48, 8 * 42, 512, 2048, kernel<8, 3>, "avx512-8x48", kernel_indirect<8, 3>, true},
       {6, 64, 6 * 56, 512, 2048, kernel<6, 4>, "avx512-6x64", kernel_indirect<6, 4>, true},
+      {28, 16, 28 * 12, 512, 2048, kernel<28, 1>, "avx512-28x16", kernel_indirect<28, 1>, true},
   };
-  *count = 3;
+  *count = 4;
   return kernels;
 }
 

@@ -22,6 +22,8 @@ test("Winograd 3x3 convolutions match the reference: odd sizes, paddings, channe
     { batch: 3, inChannels: 12, outChannels: 9, height: 14, width: 14, kernel: [3, 3], pad: [1, 1, 1, 1] },
     { batch: 4, inChannels: 9, outChannels: 17, height: 9, width: 5, kernel: [3, 3], pad: [1, 0, 2, 1] },
     { batch: 7, inChannels: 8, outChannels: 8, height: 6, width: 15, kernel: [3, 3] },
+    // One 7x7 image: 16 tiles, which the tall 28 x 16 GEMM tile takes (ResNet's last stage at batch 1).
+    { batch: 1, inChannels: 64, outChannels: 60, height: 7, width: 7, kernel: [3, 3], pad: [1, 1, 1, 1] },
   ];
   forEachIsa((isa) => cases.forEach((c, i) => convAgainstReference(random, c, i % 2 === 0, `${isa} winograd case ${i} ${JSON.stringify(c)}`)));
 });

@@ -42,11 +42,13 @@ test("native gemm matches the reference for every transpose, odd sizes, offsets,
   });
 });
 
-test("native gemm handles blocked sizes: k beyond one block, m beyond one panel block, threads", { skip }, () => {
+test("native gemm handles blocked sizes: k beyond one block, m beyond one panel block, threads, narrow products", { skip }, () => {
   forEachIsa((isa) => {
     const random = rng(2);
     const shapes: [number, number, number, boolean, boolean][] = [
       [700, 37, 9, false, false], [33, 300, 1100, false, true], [130, 129, 520, true, false], [5, 3000, 3, true, true],
+      // At most 16 columns: the tall 28 x 16 tile, with ragged panels and more rows than one A block.
+      [61, 16, 600, false, false], [400, 13, 70, true, true], [29, 9, 33, false, true],
     ];
     for (const [m, n, k, transA, transB] of shapes) {
       const p: GemmParams = { batch: 1, m, n, k, transA, transB, aOffset: 0, bOffset: 0, aBatchStride: 0, bBatchStride: 0, alpha: 1, beta: 1 };
