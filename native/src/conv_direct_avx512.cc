@@ -1,14 +1,17 @@
-// AVX-512 direct convolution for inputs with few channels: the 3x3/2 RGB stems (MobileNet,
-// EfficientNet). There a GEMM's k (27) is too short to pay for packing its columns and cropping a
-// wide output, which took over half of the stem's time. Each input row is split once
-// per image into its stride phases, so every tap reads 16 consecutive outputs' inputs with one
-// load; a tile of 4 output channels x up to 6 vectors of 16 output columns takes every tap in
-// registers, and the bias, residual and clamp are applied as it is stored.
+// AVX-512 direct convolution for inputs with few channels: the strided RGB stems (3x3/2 in
+// MobileNet and EfficientNet, 7x7/2 in ResNet). There a GEMM's k (27 or 147) is too short to pay
+// for packing its columns and cropping a wide output. Each input row is split once per image into
+// its stride phases, so the inputs of consecutive outputs of one tap lie side by side; a tile holds
+// MR output columns x NV vectors of 16 output channels (the channels in the lanes), each tap
+// broadcasting MR inputs against NV vectors of weights, and it is transposed in registers as it is
+// stored, with the bias (its starting value), the residual and the clamp.
 #include <algorithm>
 #include <vector>
 
 #include "conv.h"
 #include "cpu.h"
+#include "lane_store.h"
+#include "lanes.h"
 #include "scratch.h"
 #include "thread_pool.h"
 
@@ -23,7 +26,7 @@ bool direct_suits(const ConvGeometry& g) {
   // Measured against the phase-split GEMM: 20-27% faster on 3x3/2 stems over 224-pixel images
   // (MobileNet, EfficientNet), level at stride 1, and slower on 7x7 kernels or narrow images, where
   // the GEMM's longer k or the tiles' short rows favour it.
-  return active_isa() == Isa::Avx512 && g.groups == 1 && g.in_channels <= 4 && g.patch() <= 36 &&
+  return active_isa() == Isa::Avx512 && g.groups == 1 && g.in_channels <= 4 && g.patch() <= 4 * 49 &&
          g.dilation_h == 1 && g.dilation_w == 1 && g.stride_h == 2 && g.stride_w == 2 && g.out_width >= 64 &&
          g.pad_left < g.kernel_width && g.pad_top < g.kernel_height;
 #else
@@ -34,9 +37,6 @@ bool direct_suits(const ConvGeometry& g) {
 
 #if LANTERN_X86
 namespace {
-
-constexpr int kChannels = 4;    // output channels per tile
-constexpr int kMaxVectors = 6;  // 16-column vectors per tile: 24 accumulators, 4 weights, 1 input
 
 long floor_div(long a, long b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
@@ -60,20 +60,16 @@ LANTERN_TARGET_AVX512 void split_row(const float* in, long width, const PhaseRow
   for (long r = 0; r < p.s; ++r) {
     float* row = dst + r * p.len;
     long t = 0;
-    // Inside the image, stride 2 deinterleaves 32 columns into 16 of each phase with one permute.
+    // Stride 2 deinterleaves 32 columns into 16 of each phase with one permute; masked loads
+    // leave the columns outside the image zero.
     if (p.s == 2) {
       const __m512i pick = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
       const __m512i phase = _mm512_add_epi32(pick, _mm512_set1_epi32(static_cast<int>(r)));
-      for (; t < p.len; ++t) {
-        long col = 2 * (t + p.q_min) + r;
-        if (col >= 0) break;
-        row[t] = 0.0f;
-      }
-      for (; t + 16 <= p.len; t += 16) {
-        long first = 2 * (t + p.q_min);
-        if (first + 32 > width) break;
-        __m512 lo = _mm512_loadu_ps(in + first), hi = _mm512_loadu_ps(in + first + 16);
-        _mm512_storeu_ps(row + t, _mm512_permutex2var_ps(lo, phase, hi));
+      for (; t < p.len; t += 16) {
+        const long first = 2 * (t + p.q_min);
+        const __m512 lo = _mm512_maskz_loadu_ps(lanes(-first, width - first), in + first);
+        const __m512 hi = _mm512_maskz_loadu_ps(lanes(-first - 16, width - first - 16), in + first + 16);
+        _mm512_mask_storeu_ps(row + t, lanes(0, p.len - t), _mm512_permutex2var_ps(lo, phase, hi));
       }
     }
     for (; t < p.len; ++t) {
@@ -88,66 +84,68 @@ struct Tap {
   long weight;       // (ci * KH + kh) * KW + kw
 };
 
-template <int NV>
-LANTERN_TARGET_AVX512 void tile(const Tap* taps, long count, const float* weights, const float* bias, int channels,
-                                long ow0, __mmask16 last, float* const* out, const float* const* residual,
-                                const Epilogue* epilogue, long next_row) {
-  __m512 acc[kChannels][NV];
-  // The next output row of this tile, fetched for writing while the taps run.
-  for (int c = 0; c < channels; ++c) {
-    for (int v = 0; v < NV; ++v) __builtin_prefetch(out[c] + next_row + ow0 + 16 * v, 1, 3);
-  }
-  for (int c = 0; c < kChannels; ++c) {
-    __m512 b = _mm512_set1_ps(bias && c < channels ? bias[c] : 0.0f);
-    for (int v = 0; v < NV; ++v) acc[c][v] = b;
+// Blocks of up to 4 vectors (64 channels), the last as many as its channels need; the tile's
+// positions make 24 to 28 accumulators: 7 x 4, 8 x 3, 14 x 2 or 16 x 1.
+struct ChannelBlocks {
+  long channels;
+  long count() const { return (channels + 63) / 64; }
+  int vectors(long b) const { return b + 1 < count() ? 4 : static_cast<int>((channels - 64 * b + 15) / 16); }
+  int channels_in(long b) const { return static_cast<int>(std::min(64L, channels - 64 * b)); }
+  static int positions(int vectors) { return vectors == 4 ? 7 : vectors == 3 ? 8 : vectors == 2 ? 14 : 16; }
+};
+
+template <int MR, int NV>
+LANTERN_TARGET_AVX512 void tile(const Tap* taps, long count, const float* weights, const float* bias, long ow0,
+                                const LaneStore& store) {
+  constexpr int NR = 16 * NV;
+  __m512 acc[MR][NV];
+#pragma GCC unroll 4
+  for (int v = 0; v < NV; ++v) {
+    const __m512 b = _mm512_loadu_ps(bias + 16 * v);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) acc[i][v] = b;
   }
   for (long t = 0; t < count; ++t) {
     const float* src = taps[t].src + ow0;
-    const float* w = weights + taps[t].weight * kChannels;
-    __m512 w0 = _mm512_set1_ps(w[0]), w1 = _mm512_set1_ps(w[1]), w2 = _mm512_set1_ps(w[2]), w3 = _mm512_set1_ps(w[3]);
-#pragma GCC unroll 6
-    for (int v = 0; v < NV; ++v) {
-      __m512 x = _mm512_loadu_ps(src + 16 * v);
-      acc[0][v] = _mm512_fmadd_ps(w0, x, acc[0][v]);
-      acc[1][v] = _mm512_fmadd_ps(w1, x, acc[1][v]);
-      acc[2][v] = _mm512_fmadd_ps(w2, x, acc[2][v]);
-      acc[3][v] = _mm512_fmadd_ps(w3, x, acc[3][v]);
+    const float* w = weights + taps[t].weight * NR;
+    __m512 wv[NV];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) wv[v] = _mm512_loadu_ps(w + 16 * v);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+      const __m512 xi = _mm512_set1_ps(src[i]);
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_fmadd_ps(xi, wv[v], acc[i][v]);
     }
   }
-  const __m512 lo = _mm512_set1_ps(epilogue ? epilogue->lo : -__builtin_inff());
-  const __m512 hi = _mm512_set1_ps(epilogue ? epilogue->hi : __builtin_inff());
-  for (int c = 0; c < channels; ++c) {
-    for (int v = 0; v < NV; ++v) {
-      const __mmask16 mask = v == NV - 1 ? last : 0xFFFF;
-      float* dst = out[c] + ow0 + 16 * v;
-      __m512 r = acc[c][v];
-      if (residual) r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(mask, residual[c] + ow0 + 16 * v));
-      // min/max with the value second pass NaN through, as the reference clamp does.
-      if (epilogue) r = _mm512_min_ps(hi, _mm512_max_ps(lo, r));
-      _mm512_mask_storeu_ps(dst, mask, r);
-    }
+  store_lane_tile<MR, NV>(acc, store);
+}
+
+using TileFn = void (*)(const Tap*, long, const float*, const float*, long, const LaneStore&);
+constexpr TileFn kTiles[5] = {nullptr, tile<16, 1>, tile<14, 2>, tile<8, 3>, tile<7, 4>};
+
+// Per channel block: its biases (zero without a bias), then every tap's weights, each row as
+// wide as the block's vectors; channels past the last are zero. Block b starts at b * (patch + 1) * 64.
+long packed_size(const ConvGeometry& g) {
+  const ChannelBlocks blocks{g.out_channels};
+  const long last = blocks.count() - 1;
+  return (last * 64 + 16L * blocks.vectors(last)) * (g.patch() + 1);
+}
+
+void pack_weights(const float* w, const float* bias, const ConvGeometry& g, float* dst) {
+  const ChannelBlocks blocks{g.out_channels};
+  const long taps = g.patch();
+  std::fill(dst, dst + packed_size(g), 0.0f);
+  for (long o = 0; o < g.out_channels; ++o) {
+    const long b = o / 64, width = 16L * blocks.vectors(b), lane = o % 64;
+    float* block = dst + b * (taps + 1) * 64;
+    if (bias) block[lane] = bias[o];
+    for (long t = 0; t < taps; ++t) block[(t + 1) * width + lane] = w[o * taps + t];
   }
 }
 
-using TileFn = void (*)(const Tap*, long, const float*, const float*, int, long, __mmask16, float* const*,
-                        const float* const*, const Epilogue*, long);
-constexpr TileFn kTiles[kMaxVectors + 1] = {nullptr, tile<1>, tile<2>, tile<3>, tile<4>, tile<5>, tile<6>};
-
-// The weights as [channel block][tap][4 channels], zero past the last channel.
-void pack_weights(const float* w, const ConvGeometry& g, float* dst) {
-  const long taps = g.patch(), blocks = (g.out_channels + kChannels - 1) / kChannels;
-  for (long b = 0; b < blocks; ++b) {
-    for (long t = 0; t < taps; ++t) {
-      for (int c = 0; c < kChannels; ++c) {
-        long o = b * kChannels + c;
-        dst[(b * taps + t) * kChannels + c] = o < g.out_channels ? w[o * taps + t] : 0.0f;
-      }
-    }
-  }
-}
-
-// One output row of one image: every channel block, in column chunks of at most 6 vectors.
-void output_row(const ConvGeometry& g, const PhaseRows& p, const float* packed, const float* bias, long oh, float* out,
+// One output row of one image: every channel block, in tiles of its positions.
+void output_row(const ConvGeometry& g, const PhaseRows& p, const float* packed, long oh, float* out,
                 const float* residual, const Epilogue* epilogue, std::vector<Tap>& taps) {
   taps.clear();
   for (long ci = 0; ci < g.in_channels; ++ci) {
@@ -161,29 +159,16 @@ void output_row(const ConvGeometry& g, const PhaseRows& p, const float* packed, 
       }
     }
   }
-  const long plane = g.out_plane(), vectors = (g.out_width + 15) / 16;
-  const long chunks = (vectors + kMaxVectors - 1) / kMaxVectors;
-  const long blocks = (g.out_channels + kChannels - 1) / kChannels;
-  for (long b = 0; b < blocks; ++b) {
-    const int channels = static_cast<int>(std::min<long>(kChannels, g.out_channels - b * kChannels));
-    float* rows[kChannels];
-    const float* res_rows[kChannels];
-    for (int c = 0; c < kChannels; ++c) {
-      long o = b * kChannels + std::min(c, channels - 1);
-      rows[c] = out + o * plane + oh * g.out_width;
-      res_rows[c] = residual ? residual + o * plane + oh * g.out_width : nullptr;
-    }
-    const float* block_bias = bias ? bias + b * kChannels : nullptr;
-    // Chunks as even as the vectors allow (7 vectors: 4 + 3), so no tile is left nearly empty.
-    for (long k = 0, v0 = 0; k < chunks; ++k) {
-      long nv = (vectors - v0 + (chunks - k) - 1) / (chunks - k);
-      long ow0 = v0 * 16;
-      long cols = std::min(nv * 16, g.out_width - ow0);
-      long tail = cols - (nv - 1) * 16;
-      __mmask16 last = static_cast<__mmask16>(tail >= 16 ? 0xFFFF : (1u << tail) - 1);
-      kTiles[nv](taps.data(), static_cast<long>(taps.size()), packed + b * g.patch() * kChannels, block_bias, channels,
-                 ow0, last, rows, residual ? res_rows : nullptr, epilogue, oh + 1 < g.out_height ? g.out_width : 0);
-      v0 += nv;
+  const ChannelBlocks blocks{g.out_channels};
+  const long plane = g.out_plane(), row = oh * g.out_width;
+  for (long b = 0; b < blocks.count(); ++b) {
+    const int nv = blocks.vectors(b), mr = ChannelBlocks::positions(nv);
+    const float* block = packed + b * (g.patch() + 1) * 64;
+    const long first = 64 * b * plane + row;
+    for (long ow0 = 0; ow0 < g.out_width; ow0 += mr) {
+      const LaneStore store{out + first + ow0, residual ? residual + first + ow0 : nullptr, plane,
+                            blocks.channels_in(b), static_cast<int>(std::min<long>(mr, g.out_width - ow0)), epilogue};
+      kTiles[nv](taps.data(), static_cast<long>(taps.size()), block + 16 * nv, block, ow0, store);
     }
   }
 }
@@ -193,9 +178,8 @@ void output_row(const ConvGeometry& g, const PhaseRows& p, const float* packed, 
 void direct_conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g,
                    Activation activation, const float* residual) {
   PhaseRows p = phase_layout(g);
-  const long blocks = (g.out_channels + kChannels - 1) / kChannels;
-  float* packed = scratch(ScratchSlot::Weights, blocks * g.patch() * kChannels);
-  pack_weights(w, g, packed);
+  float* packed = scratch(ScratchSlot::Weights, packed_size(g));
+  pack_weights(w, bias, g, packed);
   p.rows = scratch(ScratchSlot::Padded, g.in_channels * g.in_height * p.s * p.len);
   const Epilogue clamp = epilogue_for(activation);
   const Epilogue* epilogue = activation == Activation::None ? nullptr : &clamp;
@@ -209,7 +193,7 @@ void direct_conv2d(const float* x, const float* w, const float* bias, float* out
       std::vector<Tap> taps;
       taps.reserve(g.patch());
       for (long oh = begin; oh < end; ++oh) {
-        output_row(g, p, packed, bias, oh, out + offset, residual ? residual + offset : nullptr, epilogue, taps);
+        output_row(g, p, packed, oh, out + offset, residual ? residual + offset : nullptr, epilogue, taps);
       }
     });
   }
