@@ -33,6 +33,7 @@
         "native/src/gemm_avx2.cc",
         "native/src/gemm_avx512.cc",
         "native/src/gemm_neon.cc",
+        "native/src/inverted_residual_avx512.cc",
         "native/src/gemm_scalar.cc",
         "native/src/normalization.cc",
         "native/src/optim.cc",

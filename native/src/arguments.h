@@ -82,4 +82,15 @@ class Arguments {
   bool failed_ = false;
 };
 
+// A new Float32Array of `size` floats whose view starts on a 64-byte boundary (an ArrayBuffer's own
+// start is only 8- or 16-byte aligned): kernels that load prepared weights a vector at a time then
+// keep each load within one cache line, which took the 1x1 960 -> 320 layer over 7x7 at batch 1
+// from 0.195 to 0.160 ms.
+inline Napi::Float32Array aligned_floats(Napi::Env env, size_t size) {
+  constexpr size_t kLine = 64;
+  Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, size * sizeof(float) + kLine);
+  const size_t skew = reinterpret_cast<uintptr_t>(buffer.Data()) % kLine;
+  return Napi::Float32Array::New(env, size, buffer, skew == 0 ? 0 : kLine - skew);
+}
+
 }  // namespace lantern

@@ -91,7 +91,6 @@ struct ChannelBlocks {
   long count() const { return (channels + 63) / 64; }
   int vectors(long b) const { return b + 1 < count() ? 4 : static_cast<int>((channels - 64 * b + 15) / 16); }
   int channels_in(long b) const { return static_cast<int>(std::min(64L, channels - 64 * b)); }
-  static int positions(int vectors) { return vectors == 4 ? 7 : vectors == 3 ? 8 : vectors == 2 ? 14 : 16; }
 };
 
 template <int MR, int NV>
@@ -162,7 +161,7 @@ void output_row(const ConvGeometry& g, const PhaseRows& p, const float* packed, 
   const ChannelBlocks blocks{g.out_channels};
   const long plane = g.out_plane(), row = oh * g.out_width;
   for (long b = 0; b < blocks.count(); ++b) {
-    const int nv = blocks.vectors(b), mr = ChannelBlocks::positions(nv);
+    const int nv = blocks.vectors(b), mr = lane_tile_positions(nv);
     const float* block = packed + b * (g.patch() + 1) * 64;
     const long first = 64 * b * plane + row;
     for (long ow0 = 0; ow0 < g.out_width; ow0 += mr) {

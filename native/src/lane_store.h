@@ -22,6 +22,9 @@ struct LaneStore {
   const Epilogue* clamp;  // null without an activation
 };
 
+// Positions per tile for NV vectors of channels: 28 or so accumulators (7 x 4, 8 x 3, 14 x 2, 16 x 1).
+inline int lane_tile_positions(int vectors) { return vectors == 4 ? 7 : vectors == 3 ? 8 : vectors == 2 ? 14 : 16; }
+
 namespace lane_store_detail {
 
 // rows[0..8) hold 8 positions x 16 channels; afterwards cols[e] holds channel e in its low half and

@@ -76,6 +76,37 @@ export interface Conv2dCallOptions {
   prepared?: PreparedConv2d | null;
 }
 
+/**
+ * MobileNetV2's inverted residual block in inference, NCHW: a 1x1 expansion to `hidden` channels,
+ * a kernel x kernel depthwise convolution (padding kernel / 2, `stride`), a 1x1 projection, and the
+ * block's input added when `residual` (then inChannels == outChannels and stride 1).
+ */
+export interface InvertedResidualGeometry {
+  batch: number;
+  inChannels: number;
+  hidden: number;
+  outChannels: number;
+  height: number;
+  width: number;
+  kernel: number;
+  stride: number;
+  outHeight: number;
+  outWidth: number;
+  expandActivation: ConvActivation;
+  depthwiseActivation: ConvActivation;
+  residual: boolean;
+}
+
+/** The block's three convolutions (weights OIHW: [hidden, in, 1, 1], [hidden, 1, k, k], [out, hidden, 1, 1]). */
+export interface InvertedResidualWeights {
+  expandWeight: TypedArray;
+  expandBias: TypedArray | null;
+  depthwiseWeight: TypedArray;
+  depthwiseBias: TypedArray | null;
+  projectWeight: TypedArray;
+  projectBias: TypedArray | null;
+}
+
 /** Geometry of a 2-D pooling window over NCHW input (channels folded into `planes`). */
 export interface Pool2dGeometry {
   planes: number;
@@ -226,6 +257,13 @@ export interface Backend {
    * geometry has nothing to prepare. Backends without it (the reference) read the weights as they are.
    */
   prepareConv2d?(w: TypedArray, bias: TypedArray | null, g: Conv2dGeometry): PreparedConv2d | null;
+  /**
+   * Optional: an inverted residual block's weights packed for invertedResidual, or null when this
+   * backend has no fused kernel for that block here (callers then run its three convolutions).
+   */
+  prepareInvertedResidual?(weights: InvertedResidualWeights, g: InvertedResidualGeometry): PreparedConv2d | null;
+  /** Optional: the whole block in one pass, with weights from this backend's prepareInvertedResidual. */
+  invertedResidual?(x: TypedArray, prepared: PreparedConv2d, out: TypedArray, g: InvertedResidualGeometry): void;
   /**
    * Optional: how many bytes past a 64-byte (cache line) boundary `data` starts, so that a memory
    * planner can start its buffers on cache lines; backends without it need no alignment.

@@ -23,7 +23,7 @@ import { uninitialized } from "../ops/util.js";
 import { arenaBytes, forEachArray, mapArrays, mapLeaves, planArenas, rebase, type RecordedCall } from "./plan.js";
 
 /** Backend methods whose result the forward pass keeps (prepared weights): run while recording, never replayed. */
-const PREPARATION = new Set(["prepareConv2d"]);
+const PREPARATION = new Set(["prepareConv2d", "prepareInvertedResidual"]);
 
 /** What can be traced: a module (its forward) or a function of one tensor. */
 export type Traceable = { forward(x: Tensor): Tensor; training?: boolean } | ((x: Tensor) => Tensor);

@@ -78,6 +78,45 @@ test("fuseConvBn folds MobileNetV2's batch norms and ReLU6s and keeps its logits
   assert.equal(model.modules().filter((m) => m instanceof nn.BatchNorm2d).length, 0);
 });
 
+test("a folded MobileNetV2 runs each expanding block as one fused kernel where the backend has it, and not when training or differentiating", () => {
+  const model = lt.vision.models.mobilenetV2({ numClasses: 10 });
+  randomizeBatchNorms(model, 11);
+  model.eval();
+  const x = lt.randn([2, 3, 64, 64], { generator: new lt.Generator(12) });
+  const before = lt.noGrad(() => model.call(x));
+  lt.nn.utils.fuseConvBn(model, x);
+  const base = getBackend();
+  let fused = 0;
+  const spy = Object.create(base) as typeof base;
+  if (base.invertedResidual) {
+    spy.invertedResidual = (...args: Parameters<NonNullable<typeof base.invertedResidual>>) => {
+      fused++;
+      return base.invertedResidual!(...args);
+    };
+  }
+  setBackend(spy);
+  try {
+    assertClose(lt.noGrad(() => model.call(x)), before, { rtol: 1e-4, atol: 1e-4 });
+    // The 16 blocks with an expansion (all but the first), on a backend with the kernel for them.
+    const expected = base.prepareInvertedResidual?.(
+      { expandWeight: new Float32Array(16), expandBias: null, depthwiseWeight: new Float32Array(144), depthwiseBias: null, projectWeight: new Float32Array(16), projectBias: null },
+      { batch: 1, inChannels: 1, hidden: 16, outChannels: 1, height: 4, width: 4, kernel: 3, stride: 1, outHeight: 4, outWidth: 4, expandActivation: "relu6", depthwiseActivation: "relu6", residual: true },
+    ) ? 16 : 0;
+    assert.equal(fused, expected);
+    fused = 0;
+    const input = x.clone().requiresGrad_();
+    const y = model.call(input) as lt.Tensor;
+    y.sum().backward();
+    assert.ok(input.grad !== null);
+    assertClose(y.detach(), before, { rtol: 1e-4, atol: 1e-4 });
+    model.train();
+    lt.noGrad(() => model.call(x));
+    assert.equal(fused, 0, "no fused call when a gradient is needed or in training mode");
+  } finally {
+    setBackend(base);
+  }
+});
+
 test("fuseConvBn ends ResNet-50's bottlenecks in one convolution that adds the shortcut", () => {
   const model = lt.vision.models.resnet50({ numClasses: 10 });
   // 53 BNs; the stem ReLU and each bottleneck's two inner ReLUs (33); 16 bottlenecks.

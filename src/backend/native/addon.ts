@@ -31,6 +31,11 @@ export interface NativeAddon {
   conv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, geometry: Float64Array, activation?: number, prepared?: Float32Array | null, residual?: Float32Array | null): void;
   conv2dPrepare(w: Float32Array, bias: Float32Array | null, geometry: Float64Array): Float32Array | null;
   cacheLineOffset(array: ArrayBufferView): number;
+  invertedResidualPrepare(
+    expandW: Float32Array, expandB: Float32Array | null, depthwiseW: Float32Array, depthwiseB: Float32Array | null,
+    projectW: Float32Array, projectB: Float32Array | null, geometry: Float64Array,
+  ): Float32Array | null;
+  invertedResidual(x: Float32Array, prepared: Float32Array, out: Float32Array, geometry: Float64Array): void;
   conv2dBackwardInput(gradOut: Float32Array, w: Float32Array, gradIn: Float32Array, geometry: Float64Array): void;
   conv2dBackwardWeight(gradOut: Float32Array, x: Float32Array, gradWeight: Float32Array, geometry: Float64Array): void;
   maxPool2d(x: Float32Array, out: Float32Array, argmax: Int32Array | null, geometry: Float64Array): void;

@@ -1,4 +1,4 @@
-import type { Backend, Conv2dGeometry, ConvActivation, Pool2dGeometry, StridedView } from "../backend.js";
+import type { Backend, Conv2dGeometry, ConvActivation, InvertedResidualGeometry, Pool2dGeometry, StridedView } from "../backend.js";
 import type { TypedArray } from "../../tensor/dtype.js";
 import { jsBackend } from "../js/index.js";
 import { loadAddon, type NativeAddon } from "./addon.js";
@@ -54,6 +54,13 @@ function convGeometry(g: Conv2dGeometry): Float64Array {
   return fill(
     scratchF64(16), g.batch, g.inChannels, g.inHeight, g.inWidth, g.outChannels, g.kernelHeight, g.kernelWidth, g.outHeight,
     g.outWidth, g.strideH, g.strideW, g.padTop, g.padLeft, g.dilationH, g.dilationW, g.groups,
+  );
+}
+
+function invertedResidualGeometry(g: InvertedResidualGeometry): Float64Array {
+  return fill(
+    scratchF64(13), g.batch, g.inChannels, g.hidden, g.outChannels, g.height, g.width, g.kernel, g.stride, g.outHeight,
+    g.outWidth, ACTIVATION_CODES[g.expandActivation], ACTIVATION_CODES[g.depthwiseActivation], g.residual ? 1 : 0,
   );
 }
 
@@ -187,6 +194,22 @@ function createNativeBackend(addon: NativeAddon): Backend {
     prepareConv2d(w, bias, g) {
       if (!isF32(w) || (bias !== null && !isF32(bias))) return null;
       return addon.conv2dPrepare(w, bias, convGeometry(g));
+    },
+    prepareInvertedResidual(w, g) {
+      const { expandWeight, expandBias, depthwiseWeight, depthwiseBias, projectWeight, projectBias } = w;
+      const arrays = [expandWeight, expandBias, depthwiseWeight, depthwiseBias, projectWeight, projectBias];
+      if (!arrays.every((a) => a === null || isF32(a))) return null;
+      return addon.invertedResidualPrepare(
+        expandWeight as Float32Array, expandBias as Float32Array | null, depthwiseWeight as Float32Array,
+        depthwiseBias as Float32Array | null, projectWeight as Float32Array, projectBias as Float32Array | null,
+        invertedResidualGeometry(g),
+      );
+    },
+    invertedResidual(x, prepared, out, g) {
+      if (!isF32(x) || !isF32(out) || !(prepared instanceof Float32Array)) {
+        throw new TypeError("invertedResidual: expects float32 data and weights from this backend's prepareInvertedResidual");
+      }
+      addon.invertedResidual(x, prepared, out, invertedResidualGeometry(g));
     },
     conv2dBackwardInput(gradOut, w, gradIn, g) {
       if (!isF32(gradOut) || !isF32(w) || !isF32(gradIn)) return js.conv2dBackwardInput(gradOut, w, gradIn, g);

@@ -6,12 +6,46 @@ import { Identity, Linear } from "../../nn/modules/linear.js";
 import { Dropout } from "../../nn/modules/dropout.js";
 import { ReLU6 } from "../../nn/modules/activation.js";
 import * as F from "../../nn/functional/index.js";
+import { invertedResidual, type InvertedResidualLayers, type InvertedResidualStage } from "../../nn/functional/inverted-residual.js";
+import { PreparedInvertedResidualCache } from "../../nn/functional/prepared-conv.js";
 import type { NormLayer } from "../ops/misc.js";
 import { batchNorm2d, Conv2dNormActivation, makeDivisible, pythonRound } from "../ops/misc.js";
 import type { ClassifierOptions } from "./common.js";
 import { flatten1, initWeights, kaimingFanOut, normalLinear, numClassesOf, probability } from "./common.js";
 
 const relu6 = () => new ReLU6();
+
+const same = (pair: readonly [number, number], value: number) => pair[0] === value && pair[1] === value;
+
+/** A Conv2dNormActivation whose batch norm and activation fuseConvBn folded into its convolution. */
+function foldedStage(m: Module | undefined): [Conv2d, InvertedResidualStage] | null {
+  if (!(m instanceof Sequential)) return null;
+  const [conv, ...rest] = m.children();
+  if (!(conv instanceof Conv2d) || conv.activation === null || !rest.every((r) => r instanceof Identity)) return null;
+  return [conv, { weight: conv.weight, bias: conv.bias, activation: conv.activation }];
+}
+
+/**
+ * The block's layers for the fused kernel (F's invertedResidual) once nn.utils.fuseConvBn has
+ * folded every batch norm and activation: expansion, depthwise (odd square kernel, padding k / 2)
+ * and a linear projection. Null for any other state of the block.
+ */
+function fusedLayers(layers: Module[], residual: boolean): InvertedResidualLayers | null {
+  if (layers.length !== 4 || !(layers[3] instanceof Identity)) return null;
+  const expand = foldedStage(layers[0]), depthwise = foldedStage(layers[1]), project = layers[2];
+  if (!expand || !depthwise || !(project instanceof Conv2d) || project.activation !== null) return null;
+  const [e, d] = [expand[0], depthwise[0]];
+  const k = d.kernelSize[0];
+  const pointwise = (c: Conv2d) => same(c.kernelSize, 1) && same(c.stride, 1) && c.groups === 1 &&
+    (c.padding === "valid" || (typeof c.padding !== "string" && same(c.padding, 0)));
+  const depthwiseFits = d.groups === d.inChannels && d.outChannels === d.inChannels && same(d.kernelSize, k) && k % 2 === 1 &&
+    d.stride[0] === d.stride[1] && same(d.dilation, 1) && typeof d.padding !== "string" && same(d.padding, (k - 1) / 2);
+  if (!pointwise(e) || !pointwise(project) || !depthwiseFits) return null;
+  return {
+    expand: expand[1], depthwise: depthwise[1], stride: d.stride[0],
+    project: { weight: project.weight, bias: project.bias }, residual,
+  };
+}
 
 /**
  * The inverted residual with linear bottleneck (Sandler et al. 2018, Table 1): 1x1 expansion by t
@@ -49,7 +83,14 @@ export class InvertedResidual extends Module {
     return () => void (this.#shortcutConv = null);
   }
 
+  /** Packed weights for the fused kernel, made on the first fused call. */
+  readonly #fusedWeights = new PreparedInvertedResidualCache();
+
   forward(x: Tensor): Tensor {
+    // Folded and in inference: the whole block in one kernel where the backend has one.
+    const layers = this.training ? null : fusedLayers(this.conv.children(), this.useResConnect);
+    const fused = layers ? invertedResidual(x, layers, this.#fusedWeights) : null;
+    if (fused) return fused;
     if (this.#shortcutConv) {
       const layers = this.conv.children();
       let h = x;
