@@ -263,7 +263,7 @@ void conv2d(const float* x, const float* w, const float* bias, float* out, const
     return;
   }
   if (path == ConvPath::Direct) {
-    direct_conv2d(x, w, bias, out, g, activation, residual);
+    direct_conv2d(x, w, bias, out, g, panels, activation, residual);
     return;
   }
   if (path == ConvPath::Pointwise) {

@@ -140,7 +140,9 @@ bool winograd_suits(const ConvGeometry& g);
 // (conv_direct_avx512.cc): whether it takes g, and the convolution with its epilogue.
 bool direct_suits(const ConvGeometry& g);
 void direct_conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g,
-                   Activation activation, const float* residual);
+                   const float* prepared, Activation activation, const float* residual);
+long direct_prepared_size(const ConvGeometry& g);
+void direct_prepare(const float* w, const float* bias, const ConvGeometry& g, float* dst);
 // 1x1 convolution with the output channels in the vector lanes, on AVX-512
 // (conv_pointwise_avx512.cc): whether it takes g, and the convolution with its epilogue. prepared,
 // when not null, holds the biases and weights as pointwise_prepare packed them.

@@ -41,6 +41,7 @@ long panel_floats(ConvPath path, const ConvGeometry& g, bool has_bias) {
     case ConvPath::Padded: return padded_prepared_size(g);
     case ConvPath::Im2col: return im2col_prepared_size(g, has_bias);
     case ConvPath::Pointwise: return pointwise_prepared_size(g);
+    case ConvPath::Direct: return direct_prepared_size(g);
     default: return 0;
   }
 }
@@ -69,6 +70,7 @@ void conv2d_prepare(const float* w, const float* bias, const ConvGeometry& g, fl
     case ConvPath::Padded: padded_prepare(w, g, panels); break;
     case ConvPath::Im2col: im2col_prepare(w, bias, g, panels); break;
     case ConvPath::Pointwise: pointwise_prepare(w, bias, g, panels); break;
+    case ConvPath::Direct: direct_prepare(w, bias, g, panels); break;
     default: break;
   }
 }

@@ -136,14 +136,18 @@ test("strided convolutions over the input's phases match the reference: the stem
   });
 });
 
-test("direct 3x3/2-style stems over at most 4 channels match the reference: channel counts off the tile, ragged rows, residual, activations, NaN", { skip }, () => {
+test("direct strided stems over at most 4 channels match the reference: 3x3 to 7x7, channel counts off the tile blocks, ragged rows, residual, activations, NaN", { skip }, () => {
   const random = rng(31);
   const cases: (ConvCase & { activation: "none" | "relu" | "relu6"; residual: boolean })[] = [
     // MobileNet's stem on a strip of rows; then channel counts that leave a tile part-full.
     { batch: 1, inChannels: 3, outChannels: 32, height: 9, width: 224, kernel: [3, 3], stride: [2, 2], pad: [1, 1, 1, 1], activation: "relu6", residual: false },
     { batch: 2, inChannels: 3, outChannels: 13, height: 7, width: 131, kernel: [3, 3], stride: [2, 2], pad: [1, 0, 1, 0], activation: "none", residual: true },
     { batch: 1, inChannels: 4, outChannels: 6, height: 8, width: 200, kernel: [3, 2], stride: [2, 2], activation: "relu", residual: true },
-    // 148 columns: two chunks of five vectors; 79 columns: a tail of 15.
+    // ResNet's 7x7 stem: 64 channels, 7 x 4 tiles; then 100 channels (blocks of 64 + 36), 48 (8 x 3 tiles).
+    { batch: 1, inChannels: 3, outChannels: 64, height: 11, width: 224, kernel: [7, 7], stride: [2, 2], pad: [3, 3, 3, 3], activation: "relu", residual: false },
+    { batch: 1, inChannels: 3, outChannels: 100, height: 9, width: 133, kernel: [7, 7], stride: [2, 2], pad: [3, 3, 3, 3], activation: "none", residual: true },
+    { batch: 2, inChannels: 4, outChannels: 48, height: 6, width: 140, kernel: [5, 5], stride: [2, 2], pad: [2, 2, 2, 2], activation: "relu6", residual: false },
+    // 148 columns; 79 columns: tiles that end past the row.
     { batch: 2, inChannels: 1, outChannels: 5, height: 6, width: 300, kernel: [5, 5], stride: [2, 2], pad: [2, 2, 2, 2], activation: "relu6", residual: true },
     { batch: 1, inChannels: 2, outChannels: 4, height: 10, width: 160, kernel: [4, 4], stride: [2, 2], activation: "none", residual: false },
   ];

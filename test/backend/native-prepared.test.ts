@@ -10,11 +10,14 @@ import { assertClose, convGeometry, forEachIsa, randomArray, rng, type ConvCase 
 const skip = nativeBackend ? false : "native core not built";
 const native = nativeBackend!;
 
-// One geometry per path conv2d can take: Winograd, the polyphase stem, the padded GEMM (also
+// One geometry per path conv2d can take: Winograd, the direct and polyphase stems, the padded GEMM (also
 // grouped), strided im2col, pointwise (grouped too), and depthwise (nothing to prepare).
 const CASES: [string, ConvCase][] = [
   ["winograd 3x3", { batch: 2, inChannels: 16, outChannels: 24, height: 20, width: 18, kernel: [3, 3], pad: [1, 1, 1, 1] }],
   ["polyphase 7x7/2", { batch: 2, inChannels: 3, outChannels: 20, height: 23, width: 19, kernel: [7, 7], stride: [2, 2], pad: [3, 3, 3, 3] }],
+  // Outputs at least 64 wide: the direct stem kernel, channels in the lanes.
+  ["direct stem 3x3/2", { batch: 1, inChannels: 3, outChannels: 40, height: 20, width: 131, kernel: [3, 3], stride: [2, 2], pad: [1, 1, 1, 1] }],
+  ["direct stem 7x7/2", { batch: 2, inChannels: 3, outChannels: 70, height: 9, width: 140, kernel: [7, 7], stride: [2, 2], pad: [3, 3, 3, 3] }],
   ["padded 5x5", { batch: 1, inChannels: 6, outChannels: 10, height: 9, width: 11, kernel: [5, 5], pad: [2, 2, 1, 1] }],
   // A product too large for L2 is computed a few output rows at a time.
   ["padded in row chunks", { batch: 1, inChannels: 2, outChannels: 64, height: 70, width: 70, kernel: [3, 3], pad: [1, 1, 1, 1] }],
