@@ -19,6 +19,11 @@
 namespace lantern {
 namespace {
 
+// Input rows are fetched this many rows ahead of the one being copied: a layer's input (ResNet's
+// stem output, 3.2 MB at batch 1) lies in L3 or memory, and each row is too short for the hardware
+// prefetcher to get ahead of. 3x3/2 over 64x112x112, in ResNet-18 at batch 1: 250-284 -> 192-199 us.
+constexpr long kRowsAhead = 4;
+
 // Layout of one phase-split row: phase q starts at q * phase_len, and offsets[kw] is where tap kw
 // of output column 0 reads (padded column kw * dilation lies in phase (kw * dilation) % stride at
 // index (kw * dilation) / stride).
@@ -140,6 +145,8 @@ void max_pool_planes(const float* x, float* out, const PoolGeometry& g, const Ph
     for (long oh = 0; oh < g.out_height; ++oh) {
       const long top = oh * g.stride_h - g.pad_top;
       for (long ih = std::max(copied, std::max(top, 0L)); ih < std::min(top + ring, g.in_height); ++ih) {
+        const float* ahead = plane + (ih + kRowsAhead) * g.in_width;
+        for (long c = 0; c < g.in_width; c += 16) _mm_prefetch(reinterpret_cast<const char*>(ahead + c), _MM_HINT_T0);
         has_nan[ih % ring] = split_row<Stride>(plane + ih * g.in_width, g, plan, copies + ih % ring * plan.pitch);
         copied = ih + 1;
       }
