@@ -87,13 +87,16 @@ struct Tap {
   long weight;       // (ci * KH + kh) * KW + kw
 };
 
-// Blocks of up to 4 vectors (64 channels), the last as many as its channels need; the tile's
-// positions make 24 to 28 accumulators: 7 x 4, 8 x 3, 14 x 2 or 16 x 1.
+// Blocks of up to 2 vectors (32 channels), the last as many as its channels need, in tiles of
+// 14 x 2 or 16 x 1. Blocks of 64 channels (7 x 4 tiles, fewer loads per FMA) ran ResNet's 7x7 stem
+// 6% slower: a block's weights for 147 taps (38 KB) and the tile's inputs then overflowed L1.
+constexpr long kBlock = 32;
+
 struct ChannelBlocks {
   long channels;
-  long count() const { return (channels + 63) / 64; }
-  int vectors(long b) const { return b + 1 < count() ? 4 : static_cast<int>((channels - 64 * b + 15) / 16); }
-  int channels_in(long b) const { return static_cast<int>(std::min(64L, channels - 64 * b)); }
+  long count() const { return (channels + kBlock - 1) / kBlock; }
+  int vectors(long b) const { return b + 1 < count() ? kBlock / 16 : static_cast<int>((channels - kBlock * b + 15) / 16); }
+  int channels_in(long b) const { return static_cast<int>(std::min(kBlock, channels - kBlock * b)); }
 };
 
 template <int MR, int NV>
@@ -124,14 +127,14 @@ LANTERN_TARGET_AVX512 void tile(const Tap* taps, long count, const float* weight
 }
 
 using TileFn = void (*)(const Tap*, long, const float*, const float*, long, const LaneStore&);
-constexpr TileFn kTiles[5] = {nullptr, tile<16, 1>, tile<14, 2>, tile<8, 3>, tile<7, 4>};
+constexpr TileFn kTiles[3] = {nullptr, tile<16, 1>, tile<14, 2>};
 
 // Per channel block: its biases (zero without a bias), then every tap's weights, each row as
-// wide as the block's vectors; channels past the last are zero. Block b starts at b * (patch + 1) * 64.
+// wide as the block's vectors; channels past the last are zero. Block b starts at b * (patch + 1) * 32.
 long direct_packed_size(const ConvGeometry& g) {
   const ChannelBlocks blocks{g.out_channels};
   const long last = blocks.count() - 1;
-  return (last * 64 + 16L * blocks.vectors(last)) * (g.patch() + 1);
+  return (last * kBlock + 16L * blocks.vectors(last)) * (g.patch() + 1);
 }
 
 void direct_pack(const float* w, const float* bias, const ConvGeometry& g, float* dst) {
@@ -139,8 +142,8 @@ void direct_pack(const float* w, const float* bias, const ConvGeometry& g, float
   const long taps = g.patch();
   std::fill(dst, dst + direct_packed_size(g), 0.0f);
   for (long o = 0; o < g.out_channels; ++o) {
-    const long b = o / 64, width = 16L * blocks.vectors(b), lane = o % 64;
-    float* block = dst + b * (taps + 1) * 64;
+    const long b = o / kBlock, width = 16L * blocks.vectors(b), lane = o % kBlock;
+    float* block = dst + b * (taps + 1) * kBlock;
     if (bias) block[lane] = bias[o];
     for (long t = 0; t < taps; ++t) block[(t + 1) * width + lane] = w[o * taps + t];
   }
@@ -165,8 +168,8 @@ void output_row(const ConvGeometry& g, const PhaseRows& p, const float* packed, 
   const long plane = g.out_plane(), row = oh * g.out_width;
   for (long b = 0; b < blocks.count(); ++b) {
     const int nv = blocks.vectors(b), mr = lane_tile_positions(nv);
-    const float* block = packed + b * (g.patch() + 1) * 64;
-    const long first = 64 * b * plane + row;
+    const float* block = packed + b * (g.patch() + 1) * kBlock;
+    const long first = kBlock * b * plane + row;
     for (long ow0 = 0; ow0 < g.out_width; ow0 += mr) {
       const LaneStore store{out + first + ow0, residual ? residual + first + ow0 : nullptr, plane,
                             blocks.channels_in(b), static_cast<int>(std::min<long>(mr, g.out_width - ow0)), epilogue};
