@@ -55,7 +55,10 @@ TileShape shape_for(const ConvGeometry& g) {
 // under 32 output channels half a block of lanes would idle.
 bool pointwise_suits(const ConvGeometry& g) {
 #if LANTERN_X86
-  return active_isa() == Isa::Avx512 && g.groups == 1 && g.pointwise() && g.out_channels >= 32 &&
+  // Strided 1x1 layers (ResNet's downsampling shortcuts) too: their input is subsampled first.
+  const bool one_by_one = g.kernel_height == 1 && g.kernel_width == 1 && g.pad_top == 0 && g.pad_left == 0 &&
+                          g.out_height == (g.in_height - 1) / g.stride_h + 1 && g.out_width == (g.in_width - 1) / g.stride_w + 1;
+  return active_isa() == Isa::Avx512 && g.groups == 1 && one_by_one && g.out_channels >= 32 &&
          (g.in_channels >= g.out_channels || g.in_channels >= 64);
 #else
   (void)g;
@@ -193,6 +196,25 @@ void run_tiles(const float* image, const float* panels, float* out, const float*
 
 void pointwise_conv2d(const float* x, const float* w, const float* bias, float* out, const ConvGeometry& g,
                       const float* prepared, Activation activation, const float* residual) {
+  if (!g.unit_stride()) {
+    // Every stride-th pixel copied into a compact image, which the unit-stride kernel then reads.
+    ConvGeometry compact = g;
+    compact.in_height = g.out_height, compact.in_width = g.out_width;
+    compact.stride_h = compact.stride_w = compact.dilation_h = compact.dilation_w = 1;
+    float* pixels = scratch(ScratchSlot::Padded, static_cast<size_t>(g.batch * g.in_channels * g.out_plane()));
+    parallel_range(g.batch * g.in_channels, 16, [&](long begin, long end) {
+      for (long p = begin; p < end; ++p) {
+        const float* src = x + p * g.in_plane();
+        float* dst = pixels + p * g.out_plane();
+        for (long oh = 0; oh < g.out_height; ++oh) {
+          const float* row = src + oh * g.stride_h * g.in_width;
+          for (long ow = 0; ow < g.out_width; ++ow) dst[oh * g.out_width + ow] = row[ow * g.stride_w];
+        }
+      }
+    });
+    pointwise_conv2d(pixels, w, bias, out, compact, prepared, activation, residual);
+    return;
+  }
   const TileShape s = shape_for(g);
   const float* panels = prepared;
   if (!panels) {

@@ -169,7 +169,7 @@ test("direct strided stems over at most 4 channels match the reference: 3x3 to 7
   });
 });
 
-test("1x1 convolutions match the reference: channels in the lanes on 7x7, 14x14 and ragged planes, partial channel blocks, fused residuals, NaN", { skip }, () => {
+test("1x1 convolutions match the reference: channels in the lanes on 7x7, 14x14 and ragged planes, partial channel blocks, strides, fused residuals, NaN", { skip }, () => {
   const random = rng(32);
   // Layers that project (in >= out) or read 256 channels or more take this path on AVX-512; the
   // others (and other instruction sets) check the GEMM path against the same reference.
@@ -188,6 +188,10 @@ test("1x1 convolutions match the reference: channels in the lanes on 7x7, 14x14 
     { batch: 2, inChannels: 512, outChannels: 1000, height: 7, width: 7, kernel: [1, 1], activation: "relu6", residual: false, bias: true },
     // An expansion over 256 channels (320 -> 1280 at the end of MobileNetV2).
     { batch: 1, inChannels: 320, outChannels: 400, height: 7, width: 7, kernel: [1, 1], activation: "relu6", residual: false, bias: true },
+    // Strided 1x1 layers (ResNet's downsampling shortcuts), their input subsampled first: stride 2
+    // on odd sizes, and stride 3 by 2.
+    { batch: 2, inChannels: 64, outChannels: 96, height: 15, width: 13, kernel: [1, 1], stride: [2, 2], activation: "none", residual: false, bias: true },
+    { batch: 1, inChannels: 80, outChannels: 40, height: 10, width: 17, kernel: [1, 1], stride: [3, 2], activation: "relu", residual: true, bias: false },
     // Layers the GEMM path takes (under 32 outputs, or expansions), with the residual added as
     // AVX-512 tiles are stored (and copied in first on other instruction sets).
     { batch: 2, inChannels: 144, outChannels: 24, height: 9, width: 13, kernel: [1, 1], activation: "none", residual: true, bias: true },

@@ -26,6 +26,7 @@ const CASES: [string, ConvCase][] = [
   ["im2col dilated", { batch: 1, inChannels: 5, outChannels: 9, height: 12, width: 12, kernel: [3, 2], stride: [2, 1], dilation: [2, 3] }],
   ["pointwise", { batch: 2, inChannels: 40, outChannels: 600, height: 5, width: 7, kernel: [1, 1] }],
   ["pointwise, channels in lanes", { batch: 2, inChannels: 96, outChannels: 40, height: 7, width: 7, kernel: [1, 1] }],
+  ["pointwise, strided", { batch: 2, inChannels: 64, outChannels: 40, height: 9, width: 8, kernel: [1, 1], stride: [2, 2] }],
   ["pointwise grouped", { batch: 1, inChannels: 12, outChannels: 18, height: 6, width: 6, kernel: [1, 1], groups: 3 }],
   ["large k", { batch: 1, inChannels: 130, outChannels: 30, height: 5, width: 5, kernel: [3, 3], stride: [2, 2], pad: [1, 1, 1, 1] }],
 ];
