@@ -112,6 +112,9 @@ LANTERN_TARGET_AVX512 void tile(const Tap* taps, long count, const float* weight
   }
   for (long t = 0; t < count; ++t) {
     const float* src = taps[t].src + ow0;
+    // Opaque to the optimiser, so the MR broadcasts address src with constant offsets rather than
+    // through MR precomputed index registers (more than there are, which it reloaded from the stack).
+    asm("" : "+r"(src));
     const float* w = weights + taps[t].weight * NR;
     __m512 wv[NV];
 #pragma GCC unroll 4
