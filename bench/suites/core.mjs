@@ -61,7 +61,7 @@ export default {
   peers: [lanternPeer, lanternEagerPeer, torchPeer, numpyPeer, onnxruntimePeer, tfjsWasmPeer, tfjsCpuPeer, jaxPeer],
   workloads,
   legend: [
-    "ResNet-18 / MobileNetV2: Lantern runs the eval-mode model after lt.nn.utils.fuseConvBn (batch norms folded into the convolutions, ReLU/ReLU6 and the residual sums applied inside them; weights packed once per layer in eval mode), the counterpart of the graph optimisation onnxruntime applies to its graph, traced once with lt.jit.trace (its kernel calls replayed into planned memory, as an onnxruntime session runs its prepared graph); Lantern eager runs the same folded model's forward pass; PyTorch runs the eager eval-mode model.",
+    "ResNet-18 / MobileNetV2: Lantern runs the eval-mode model after lt.nn.utils.fuseConvBn (batch norms folded into the convolutions, ReLU/ReLU6 and the residual sums applied inside them; weights packed once per layer in eval mode; MobileNetV2's inverted residual blocks each one fused kernel, a step beyond onnxruntime's graph optimisation), the counterpart of the graph optimisation onnxruntime applies to its graph, traced once with lt.jit.trace (its kernel calls replayed into planned memory, as an onnxruntime session runs its prepared graph); Lantern eager runs the same folded model's forward pass; PyTorch runs the eager eval-mode model.",
     "Memory: each Lantern step runs in lt.tidy and disposes its result, as each TF.js step runs in tf.tidy and is disposed, so both reuse their buffers; PyTorch frees by reference count and onnxruntime from its arena.",
   ],
   /** JavaScript peers must be at least 4x slower than Lantern on every row they run. */
