@@ -10,7 +10,7 @@
 
 #include "conv.h"
 #include "cpu.h"
-#include "lane_store.h"
+#include "lane_tiles.h"
 #include "lanes.h"
 #include "scratch.h"
 #include "thread_pool.h"
@@ -104,27 +104,14 @@ LANTERN_TARGET_AVX512 void tile(const Tap* taps, long count, const float* weight
                                 const LaneStore& store) {
   constexpr int NR = 16 * NV;
   __m512 acc[MR][NV];
-#pragma GCC unroll 4
-  for (int v = 0; v < NV; ++v) {
-    const __m512 b = _mm512_loadu_ps(bias + 16 * v);
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i) acc[i][v] = b;
-  }
+  lane_tile_bias<MR, NV>(acc, bias);
   for (long t = 0; t < count; ++t) {
     const float* src = taps[t].src + ow0;
     // Opaque to the optimiser, so the MR broadcasts address src with constant offsets rather than
     // through MR precomputed index registers (more than there are, which it reloaded from the stack).
     asm("" : "+r"(src));
     const float* w = weights + taps[t].weight * NR;
-    __m512 wv[NV];
-#pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) wv[v] = _mm512_loadu_ps(w + 16 * v);
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i) {
-      const __m512 xi = _mm512_set1_ps(src[i]);
-#pragma GCC unroll 4
-      for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_fmadd_ps(xi, wv[v], acc[i][v]);
-    }
+    lane_tile_step<MR, NV>(acc, src, 1, w);
   }
   store_lane_tile<MR, NV>(acc, store);
 }

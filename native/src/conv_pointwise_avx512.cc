@@ -12,7 +12,7 @@
 
 #include "conv.h"
 #include "cpu.h"
-#include "lane_store.h"
+#include "lane_tiles.h"
 #include "scratch.h"
 #include "thread_pool.h"
 
@@ -118,12 +118,7 @@ template <int MR, int NV>
 LANTERN_TARGET_AVX512 void pointwise_tile(long k, const float* x, long ldx, const float* block, const TileTask& t) {
   constexpr long NR = 16 * NV;
   __m512 acc[MR][NV];
-#pragma GCC unroll 4
-  for (int v = 0; v < NV; ++v) {
-    const __m512 b = _mm512_loadu_ps(block + 16 * v);
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i) acc[i][v] = b;
-  }
+  lane_tile_bias<MR, NV>(acc, block);
   const float* w = block + NR;
   for (long p = 0; p < k; ++p, x += ldx, w += NR) {
     if (t.input_ahead) _mm_prefetch(reinterpret_cast<const char*>(x + t.input_ahead), _MM_HINT_T0);
@@ -134,15 +129,7 @@ LANTERN_TARGET_AVX512 void pointwise_tile(long k, const float* x, long ldx, cons
     for (int l = 0; l < t.ahead_per_step; ++l) {
       _mm_prefetch(reinterpret_cast<const char*>(t.weights_ahead + (p * t.ahead_per_step + l) * 16), _MM_HINT_T1);
     }
-    __m512 wv[NV];
-#pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) wv[v] = _mm512_loadu_ps(w + 16 * v);
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i) {
-      const __m512 xi = _mm512_set1_ps(x[i]);
-#pragma GCC unroll 4
-      for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_fmadd_ps(xi, wv[v], acc[i][v]);
-    }
+    lane_tile_step<MR, NV>(acc, x, 1, w);
   }
   store_lane_tile<MR, NV>(acc, t.store);
 }

@@ -15,7 +15,7 @@
 #include <climits>
 
 #include "cpu.h"
-#include "lane_store.h"
+#include "lane_tiles.h"
 #include "scratch.h"
 #include "thread_pool.h"
 
@@ -112,23 +112,10 @@ LANTERN_TARGET_AVX512 void expand_tile(long cin, const float* x, long ldx, const
                                        int positions, __m512 lo, __m512 hi) {
   constexpr int NR = 16 * NV;
   __m512 acc[MR][NV];
-#pragma GCC unroll 4
-  for (int v = 0; v < NV; ++v) {
-    const __m512 b = _mm512_loadu_ps(block + 16 * v);
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i) acc[i][v] = b;
-  }
+  lane_tile_bias<MR, NV>(acc, block);
   const float* w = block + NR;
   for (long c = 0; c < cin; ++c, x += ldx, w += NR) {
-    __m512 wv[NV];
-#pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) wv[v] = _mm512_loadu_ps(w + 16 * v);
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i) {
-      const __m512 xi = _mm512_set1_ps(x[i]);
-#pragma GCC unroll 4
-      for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_fmadd_ps(xi, wv[v], acc[i][v]);
-    }
+    lane_tile_step<MR, NV>(acc, x, 1, w);
   }
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {
@@ -272,23 +259,10 @@ template <int MR, int NV>
 LANTERN_TARGET_AVX512 void project_tile(long cp, const float* d, const float* block, const LaneStore& store) {
   constexpr int NR = 16 * NV;
   __m512 acc[MR][NV];
-#pragma GCC unroll 4
-  for (int v = 0; v < NV; ++v) {
-    const __m512 b = _mm512_loadu_ps(block + 16 * v);
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i) acc[i][v] = b;
-  }
+  lane_tile_bias<MR, NV>(acc, block);
   const float* w = block + NR;
   for (long c = 0; c < cp; ++c, w += NR) {
-    __m512 wv[NV];
-#pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) wv[v] = _mm512_loadu_ps(w + 16 * v);
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i) {
-      const __m512 xi = _mm512_set1_ps(d[i * cp + c]);
-#pragma GCC unroll 4
-      for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_fmadd_ps(xi, wv[v], acc[i][v]);
-    }
+    lane_tile_step<MR, NV>(acc, d + c, cp, w);
   }
   store_lane_tile<MR, NV>(acc, store);
 }

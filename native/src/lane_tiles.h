@@ -1,7 +1,8 @@
-// Storing AVX-512 tiles that hold output channels in the vector lanes (MR positions x NV vectors
-// of 16 channels), as the 1x1 (conv_pointwise_avx512.cc) and stem (conv_direct_avx512.cc)
-// convolutions compute them: transposed in registers into each channel's run of MR positions,
-// with the residual and the clamp applied on the way.
+// AVX-512 tiles that hold output channels in the vector lanes (MR positions x NV vectors of 16
+// channels), as the 1x1 (conv_pointwise_avx512.cc), stem (conv_direct_avx512.cc) and inverted
+// residual (inverted_residual_avx512.cc) kernels compute them: each k step broadcasts MR inputs
+// against NV vectors of weights, and the tile is stored transposed in registers into each
+// channel's run of MR positions, with the residual and the clamp applied on the way.
 #pragma once
 
 #include "conv.h"
@@ -21,6 +22,31 @@ struct LaneStore {
   int positions;          // positions that exist in this tile (<= MR)
   const Epilogue* clamp;  // null without an activation
 };
+
+// Every accumulator of a tile set to its lane's bias (bias: 16 * NV values).
+template <int MR, int NV>
+LANTERN_TARGET_AVX512 inline void lane_tile_bias(__m512 (&acc)[MR][NV], const float* bias) {
+#pragma GCC unroll 4
+  for (int v = 0; v < NV; ++v) {
+    const __m512 b = _mm512_loadu_ps(bias + 16 * v);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) acc[i][v] = b;
+  }
+}
+
+// One k step: acc[i][v] += x[i * stride] * w[16 v, 16 v + 16).
+template <int MR, int NV>
+LANTERN_TARGET_AVX512 inline void lane_tile_step(__m512 (&acc)[MR][NV], const float* x, long stride, const float* w) {
+  __m512 wv[NV];
+#pragma GCC unroll 4
+  for (int v = 0; v < NV; ++v) wv[v] = _mm512_loadu_ps(w + 16 * v);
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i) {
+    const __m512 xi = _mm512_set1_ps(x[i * stride]);
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_fmadd_ps(xi, wv[v], acc[i][v]);
+  }
+}
 
 // Positions per tile for NV vectors of channels: 28 or so accumulators (7 x 4, 8 x 3, 14 x 2, 16 x 1).
 inline int lane_tile_positions(int vectors) { return vectors == 4 ? 7 : vectors == 3 ? 8 : vectors == 2 ? 14 : 16; }
