@@ -46,13 +46,13 @@ Napi::Value LayerNorm(const Info& info) {
 }
 
 // Inverted residual geometry: [batch, inChannels, hidden, outChannels, height, width, kernel,
-// stride, outHeight, outWidth, expandActivation, depthwiseActivation, residual].
+// stride, outHeight, outWidth, expandActivation, depthwiseActivation, residual, expand].
 bool read_inverted_residual(Arguments& args, size_t i, InvertedResidualGeometry* g) {
-  std::vector<long> v = args.integers(i, 13);
+  std::vector<long> v = args.integers(i, 14);
   if (args.failed()) return false;
   const auto activation = [](long code) { return static_cast<Activation>(code); };
   *g = InvertedResidualGeometry{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9],
-                                activation(v[10]), activation(v[11]), v[12] != 0};
+                                activation(v[10]), activation(v[11]), v[12] != 0, v[13] != 0};
   const long pad = g->kernel / 2;
   const bool sizes = g->batch >= 0 && g->in_channels > 0 && g->hidden > 0 && g->out_channels > 0 && g->height >= 0 &&
                      g->width >= 0 && g->kernel > 0 && g->kernel <= 7 && g->kernel % 2 == 1 && g->stride > 0 &&
@@ -63,6 +63,9 @@ bool read_inverted_residual(Arguments& args, size_t i, InvertedResidualGeometry*
   if (g->out_height != out_height || g->out_width != out_width) {
     return args.fail_range("invertedResidual: the output size does not follow from the input, kernel and stride"), false;
   }
+  if (!g->expand && g->hidden != g->in_channels) {
+    return args.fail_range("invertedResidual: without an expansion the hidden channels are the input channels"), false;
+  }
   if (v[10] < 0 || v[10] > 2 || v[11] < 0 || v[11] > 2) return args.fail_range("invertedResidual: activation codes must be 0, 1 or 2"), false;
   if (g->residual && (g->in_channels != g->out_channels || g->stride != 1)) {
     return args.fail_range("invertedResidual: a shortcut needs as many output channels as input channels and stride 1"), false;
@@ -70,7 +73,7 @@ bool read_inverted_residual(Arguments& args, size_t i, InvertedResidualGeometry*
   return true;
 }
 
-// invertedResidualPrepare(expandW, expandB | null, depthwiseW, depthwiseB | null, projectW,
+// invertedResidualPrepare(expandW | null, expandB | null, depthwiseW, depthwiseB | null, projectW,
 // projectB | null, geometry): the weights packed for invertedResidual, or null where the fused
 // kernel does not run (no AVX-512).
 Napi::Value InvertedResidualPrepare(const Info& info) {
@@ -78,7 +81,7 @@ Napi::Value InvertedResidualPrepare(const Info& info) {
   InvertedResidualGeometry g;
   if (!read_inverted_residual(args, 6, &g)) return info.Env().Undefined();
   const double hidden = static_cast<double>(g.hidden);
-  const float* expand_w = args.floats(0, hidden * g.in_channels);
+  const float* expand_w = g.expand ? args.floats(0, hidden * g.in_channels) : nullptr;
   const float* expand_b = args.floats(1, hidden, true);
   const float* depthwise_w = args.floats(2, hidden * g.kernel * g.kernel);
   const float* depthwise_b = args.floats(3, hidden, true);

@@ -16,6 +16,7 @@
 
 #include "cpu.h"
 #include "lane_tiles.h"
+#include "lanes.h"
 #include "scratch.h"
 #include "thread_pool.h"
 
@@ -31,16 +32,19 @@ namespace {
 // of vectors, so rows stay on cache lines.
 struct Layout {
   long cin, cp, co, taps;
+  bool expand;
   // Expansion tiles: 14 positions x 32 channels, or 7 x 64 on rows that 14 would pad more (7x7).
   int expand_mr;
   long expand_nr() const { return expand_mr == 14 ? 32 : 64; }
   // Expansion: blocks of expand_nr hidden channels (the last as wide as cp leaves), each its
   // biases then cin rows of weights.
-  long expand_blocks() const { return (cp + expand_nr() - 1) / expand_nr(); }
+  long expand_blocks() const { return expand ? (cp + expand_nr() - 1) / expand_nr() : 0; }
   long expand_width(long b) const { return std::min(expand_nr(), cp - expand_nr() * b); }
   long expand_offset(long b) const { return b * expand_nr() * (cin + 1); }
   // Depthwise: the biases, then one row of cp weights per tap.
-  long depthwise_offset() const { return expand_offset(expand_blocks() - 1) + expand_width(expand_blocks() - 1) * (cin + 1); }
+  long depthwise_offset() const {
+    return expand ? expand_offset(expand_blocks() - 1) + expand_width(expand_blocks() - 1) * (cin + 1) : 0;
+  }
   // Projection: blocks of 4 vectors (64 output channels), the last as many as its channels need,
   // each its biases then cp rows of weights.
   long project_blocks() const { return (co + 63) / 64; }
@@ -54,7 +58,7 @@ struct Layout {
 
 Layout layout_of(const InvertedResidualGeometry& g) {
   const long padded_14 = (g.width + 13) / 14 * 14, padded_7 = (g.width + 6) / 7 * 7;
-  return {g.in_channels, g.hidden_padded(), g.out_channels, g.kernel * g.kernel, padded_7 < padded_14 ? 7 : 14};
+  return {g.in_channels, g.hidden_padded(), g.out_channels, g.kernel * g.kernel, g.expand, padded_7 < padded_14 ? 7 : 14};
 }
 
 }  // namespace
@@ -68,10 +72,12 @@ void inverted_residual_prepare(const float* expand_w, const float* expand_b, con
   std::fill(dst, dst + l.size(), 0.0f);
   float* depthwise = dst + l.depthwise_offset();
   for (long o = 0; o < g.hidden; ++o) {
-    const long b = o / l.expand_nr(), width = l.expand_width(b), lane = o % l.expand_nr();
-    float* block = dst + l.expand_offset(b);
-    if (expand_b) block[lane] = expand_b[o];
-    for (long c = 0; c < l.cin; ++c) block[(c + 1) * width + lane] = expand_w[o * l.cin + c];
+    if (g.expand) {
+      const long b = o / l.expand_nr(), width = l.expand_width(b), lane = o % l.expand_nr();
+      float* block = dst + l.expand_offset(b);
+      if (expand_b) block[lane] = expand_b[o];
+      for (long c = 0; c < l.cin; ++c) block[(c + 1) * width + lane] = expand_w[o * l.cin + c];
+    }
     if (depthwise_b) depthwise[o] = depthwise_b[o];
     for (long t = 0; t < l.taps; ++t) depthwise[(t + 1) * l.cp + o] = depthwise_w[o * l.taps + t];
   }
@@ -132,6 +138,50 @@ ExpandFn expand_function(int mr, long nv) {
   static const ExpandFn by_7[] = {expand_tile<7, 1>, expand_tile<7, 2>, expand_tile<7, 3>, expand_tile<7, 4>};
   static const ExpandFn by_14[] = {expand_tile<14, 1>, expand_tile<14, 2>};
   return mr == 7 ? by_7[nv - 1] : by_14[nv - 1];
+}
+
+// Rows r[0..16) (16 channels, positions in the lanes) as 16 vectors of positions (channels in the
+// lanes), in place.
+LANTERN_TARGET_AVX512 inline void transpose_16x16(__m512 (&r)[16]) {
+  __m512 t[16], u[16];
+  for (int k = 0; k < 8; ++k) {
+    t[2 * k] = _mm512_unpacklo_ps(r[2 * k], r[2 * k + 1]);
+    t[2 * k + 1] = _mm512_unpackhi_ps(r[2 * k], r[2 * k + 1]);
+  }
+  // u[4k + q], 128-bit lane L: rows 4k .. 4k + 3 at position 4L + q.
+  for (int k = 0; k < 4; ++k) {
+    u[4 * k + 0] = _mm512_shuffle_ps(t[4 * k], t[4 * k + 2], 0x44);
+    u[4 * k + 1] = _mm512_shuffle_ps(t[4 * k], t[4 * k + 2], 0xEE);
+    u[4 * k + 2] = _mm512_shuffle_ps(t[4 * k + 1], t[4 * k + 3], 0x44);
+    u[4 * k + 3] = _mm512_shuffle_ps(t[4 * k + 1], t[4 * k + 3], 0xEE);
+  }
+  for (int q = 0; q < 4; ++q) {
+    const __m512 even_01 = _mm512_shuffle_f32x4(u[q], u[4 + q], 0x88), odd_01 = _mm512_shuffle_f32x4(u[q], u[4 + q], 0xDD);
+    const __m512 even_23 = _mm512_shuffle_f32x4(u[8 + q], u[12 + q], 0x88), odd_23 = _mm512_shuffle_f32x4(u[8 + q], u[12 + q], 0xDD);
+    r[q] = _mm512_shuffle_f32x4(even_01, even_23, 0x88);
+    r[8 + q] = _mm512_shuffle_f32x4(even_01, even_23, 0xDD);
+    r[4 + q] = _mm512_shuffle_f32x4(odd_01, odd_23, 0x88);
+    r[12 + q] = _mm512_shuffle_f32x4(odd_01, odd_23, 0xDD);
+  }
+}
+
+// Input row ih of one image copied channels-last into a ring row, for blocks without an expansion.
+LANTERN_TARGET_AVX512 void transpose_row(const float* image, long ih, const InvertedResidualGeometry& g, long cp,
+                                         float* dst) {
+  const long plane = g.height * g.width;
+  const float* row = image + ih * g.width;
+  for (long c0 = 0; c0 < cp; c0 += 16) {
+    for (long w0 = 0; w0 < g.width; w0 += 16) {
+      const __mmask16 inside = lanes(0, g.width - w0);
+      __m512 r[16];
+      for (int i = 0; i < 16; ++i) {
+        r[i] = c0 + i < g.in_channels ? _mm512_maskz_loadu_ps(inside, row + (c0 + i) * plane + w0) : _mm512_setzero_ps();
+      }
+      transpose_16x16(r);
+      const long count = std::min(16L, g.width - w0);
+      for (long j = 0; j < count; ++j) _mm512_store_ps(dst + (w0 + j) * cp + c0, r[j]);
+    }
+  }
 }
 
 // Input row ih of one image, expanded into a ring row (dst: its first column inside the image).
@@ -317,7 +367,8 @@ void inverted_residual(const float* x, const float* prepared, float* out, const 
       for (long ih = std::max(first_row, next); ih <= last_row; ++ih) {
         float* row = ring_rows + (ih + pad) % ring * row_floats + pad * cp;
         if (ih < 0 || ih >= g.height) std::fill(row, row + g.width * cp, 0.0f);
-        else expand_row(image, ih, g, l, prepared, row, tail, expand_bounds);
+        else if (g.expand) expand_row(image, ih, g, l, prepared, row, tail, expand_bounds);
+        else transpose_row(image, ih, g, cp, row);
       }
       next = last_row + 1;
       depthwise_band(ring_rows, ring, row_floats, r0, here, g, l, prepared + l.depthwise_offset(), band, depthwise_bounds);

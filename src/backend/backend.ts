@@ -77,9 +77,10 @@ export interface Conv2dCallOptions {
 }
 
 /**
- * MobileNetV2's inverted residual block in inference, NCHW: a 1x1 expansion to `hidden` channels,
- * a kernel x kernel depthwise convolution (padding kernel / 2, `stride`), a 1x1 projection, and the
- * block's input added when `residual` (then inChannels == outChannels and stride 1).
+ * MobileNetV2's inverted residual block in inference, NCHW: a 1x1 expansion to `hidden` channels
+ * (when `expand`; otherwise hidden == inChannels), a kernel x kernel depthwise convolution (padding
+ * kernel / 2, `stride`), a 1x1 projection, and the block's input added when `residual` (then
+ * inChannels == outChannels and stride 1).
  */
 export interface InvertedResidualGeometry {
   batch: number;
@@ -95,11 +96,12 @@ export interface InvertedResidualGeometry {
   expandActivation: ConvActivation;
   depthwiseActivation: ConvActivation;
   residual: boolean;
+  expand: boolean;
 }
 
-/** The block's three convolutions (weights OIHW: [hidden, in, 1, 1], [hidden, 1, k, k], [out, hidden, 1, 1]). */
+/** The block's convolutions (weights OIHW: [hidden, in, 1, 1] or null, [hidden, 1, k, k], [out, hidden, 1, 1]). */
 export interface InvertedResidualWeights {
-  expandWeight: TypedArray;
+  expandWeight: TypedArray | null;
   expandBias: TypedArray | null;
   depthwiseWeight: TypedArray;
   depthwiseBias: TypedArray | null;

@@ -9,13 +9,14 @@ const skip = nativeBackend ? false : "native core not built";
 const native = nativeBackend!;
 
 type Case = [batch: number, inChannels: number, hidden: number, outChannels: number, height: number, width: number,
-  kernel: number, stride: number, residual: boolean, activations?: [ConvActivation, ConvActivation]];
+  kernel: number, stride: number, residual: boolean, activations?: [ConvActivation, ConvActivation], expand?: boolean];
 
-function geometry([batch, inChannels, hidden, outChannels, height, width, kernel, stride, residual, activations]: Case): InvertedResidualGeometry {
+function geometry([batch, inChannels, hidden, outChannels, height, width, kernel, stride, residual, activations, expand]: Case): InvertedResidualGeometry {
   const pad = (kernel - 1) / 2;
   const [expandActivation, depthwiseActivation] = activations ?? ["relu6", "relu6"];
   return {
     batch, inChannels, hidden, outChannels, height, width, kernel, stride, residual, expandActivation, depthwiseActivation,
+    expand: expand ?? true,
     outHeight: Math.floor((height + 2 * pad - kernel) / stride) + 1, outWidth: Math.floor((width + 2 * pad - kernel) / stride) + 1,
   };
 }
@@ -32,10 +33,13 @@ function convGeometry(g: InvertedResidualGeometry, layer: "expand" | "depthwise"
   };
 }
 
-/** The block as the reference backend's three convolutions. */
+/** The block as the reference backend's convolutions. */
 function reference(x: Float32Array, w: InvertedResidualWeights, g: InvertedResidualGeometry): Float32Array {
-  const expanded = new Float32Array(g.batch * g.hidden * g.height * g.width);
-  jsBackend.conv2d(x, w.expandWeight, w.expandBias, expanded, convGeometry(g, "expand"), { activation: g.expandActivation });
+  let expanded = x;
+  if (w.expandWeight) {
+    expanded = new Float32Array(g.batch * g.hidden * g.height * g.width);
+    jsBackend.conv2d(x, w.expandWeight, w.expandBias, expanded, convGeometry(g, "expand"), { activation: g.expandActivation });
+  }
   const filtered = new Float32Array(g.batch * g.hidden * g.outHeight * g.outWidth);
   jsBackend.conv2d(expanded, w.depthwiseWeight, w.depthwiseBias, filtered, convGeometry(g, "depthwise"), { activation: g.depthwiseActivation });
   const out = new Float32Array(g.batch * g.outChannels * g.outHeight * g.outWidth);
@@ -46,13 +50,13 @@ function reference(x: Float32Array, w: InvertedResidualWeights, g: InvertedResid
 function randomWeights(random: () => number, g: InvertedResidualGeometry, biases: boolean): InvertedResidualWeights {
   const bias = (n: number) => (biases ? randomArray(random, n) : null);
   return {
-    expandWeight: randomArray(random, g.hidden * g.inChannels, 0.5), expandBias: bias(g.hidden),
+    expandWeight: g.expand ? randomArray(random, g.hidden * g.inChannels, 0.5) : null, expandBias: g.expand ? bias(g.hidden) : null,
     depthwiseWeight: randomArray(random, g.hidden * g.kernel * g.kernel, 0.5), depthwiseBias: bias(g.hidden),
     projectWeight: randomArray(random, g.outChannels * g.hidden, 0.3), projectBias: bias(g.outChannels),
   };
 }
 
-test("fused inverted residual blocks match the reference's three convolutions: strides, kernels 3/5/7, shortcuts, ragged rows and channels", { skip }, () => {
+test("fused inverted residual blocks match the reference's convolutions: strides, kernels 3/5/7, shortcuts, ragged rows and channels, no expansion", { skip }, () => {
   const random = rng(41);
   const cases: Case[] = [
     [1, 16, 96, 24, 28, 28, 3, 2, false], // MobileNetV2's second block, smaller
@@ -64,6 +68,10 @@ test("fused inverted residual blocks match the reference's three convolutions: s
     [2, 8, 24, 17, 15, 11, 3, 2, false, ["relu", "none"]],
     [1, 6, 36, 6, 10, 9, 7, 1, true, ["none", "relu"]],
     [1, 5, 16, 3, 1, 1, 3, 2, false], // one pixel: every tap but the centre is padding
+    // Without an expansion (MobileNetV2's first block): x copied channels-last, 16 x 16 at a time.
+    [1, 32, 32, 16, 28, 28, 3, 1, false, ["none", "relu6"], false],
+    [2, 20, 20, 20, 9, 19, 3, 1, true, ["none", "relu"], false],
+    [1, 40, 40, 24, 13, 10, 5, 2, false, ["none", "none"], false],
   ];
   let fused = 0;
   forEachIsa((isa) => {
@@ -109,6 +117,7 @@ test("the fused kernel rejects geometries it cannot run, naming what is wrong", 
   assert.throws(() => native.invertedResidual!(x, prepared, out, { ...g, outHeight: 5 }), /output size does not follow/);
   assert.throws(() => native.invertedResidual!(x, prepared, out, { ...g, kernel: 4 }), /odd kernel up to 7/);
   assert.throws(() => native.invertedResidual!(x, prepared, out, { ...g, outChannels: 6 }), /shortcut needs as many output channels/);
+  assert.throws(() => native.invertedResidual!(x, prepared, out, { ...g, expand: false }), /without an expansion the hidden channels are the input channels/);
   assert.throws(() => native.invertedResidual!(x.subarray(1), prepared, out, g), /argument 0: expected at least 288 elements/);
   assert.throws(() => native.invertedResidual!(x, (prepared as Float32Array).subarray(16), out, g), /argument 1: expected at least/);
 });

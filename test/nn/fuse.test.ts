@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import * as lt from "../../src/index.js";
 import { jsBackend, getBackend, setBackend } from "../../src/backend/index.js";
 import { assertClose } from "../helpers/assert.js";
+import { InvertedResidual } from "../../src/vision/models/mobilenet-v2.js";
 
 const { nn } = lt;
 
@@ -78,7 +79,7 @@ test("fuseConvBn folds MobileNetV2's batch norms and ReLU6s and keeps its logits
   assert.equal(model.modules().filter((m) => m instanceof nn.BatchNorm2d).length, 0);
 });
 
-test("a folded MobileNetV2 runs each expanding block as one fused kernel where the backend has it, and not when training or differentiating", () => {
+test("a folded MobileNetV2 runs each inverted residual block as one fused kernel where the backend has it, and not when training or differentiating", () => {
   const model = lt.vision.models.mobilenetV2({ numClasses: 10 });
   randomizeBatchNorms(model, 11);
   model.eval();
@@ -97,10 +98,11 @@ test("a folded MobileNetV2 runs each expanding block as one fused kernel where t
   setBackend(spy);
   try {
     assertClose(lt.noGrad(() => model.call(x)), before, { rtol: 1e-4, atol: 1e-4 });
-    // The 16 blocks with an expansion (all but the first), on a backend with the kernel for them.
+    // The 16 blocks with an expansion, on a backend with the kernel for them (the first block has
+    // none, and its intermediate here is too small for the fused kernel to pay).
     const expected = base.prepareInvertedResidual?.(
       { expandWeight: new Float32Array(16), expandBias: null, depthwiseWeight: new Float32Array(144), depthwiseBias: null, projectWeight: new Float32Array(16), projectBias: null },
-      { batch: 1, inChannels: 1, hidden: 16, outChannels: 1, height: 4, width: 4, kernel: 3, stride: 1, outHeight: 4, outWidth: 4, expandActivation: "relu6", depthwiseActivation: "relu6", residual: true },
+      { batch: 1, inChannels: 1, hidden: 16, outChannels: 1, height: 4, width: 4, kernel: 3, stride: 1, outHeight: 4, outWidth: 4, expandActivation: "relu6", depthwiseActivation: "relu6", residual: true, expand: true },
     ) ? 16 : 0;
     assert.equal(fused, expected);
     fused = 0;
@@ -112,6 +114,34 @@ test("a folded MobileNetV2 runs each expanding block as one fused kernel where t
     model.train();
     lt.noGrad(() => model.call(x));
     assert.equal(fused, 0, "no fused call when a gradient is needed or in training mode");
+  } finally {
+    setBackend(base);
+  }
+});
+
+test("a block without an expansion runs fused only when its depthwise output is too large to stay in cache", () => {
+  const block = new InvertedResidual(32, 16, 1, 1, (c) => new nn.BatchNorm2d(c));
+  randomizeBatchNorms(block, 21);
+  block.eval();
+  const small = lt.randn([1, 32, 20, 20], { generator: new lt.Generator(22) });
+  const large = lt.randn([1, 32, 200, 200], { generator: new lt.Generator(23) });
+  const before = [small, large].map((x) => lt.noGrad(() => block.call(x)));
+  lt.nn.utils.fuseConvBn(block, small);
+  const base = getBackend();
+  let fused = 0;
+  const spy = Object.create(base) as typeof base;
+  if (base.invertedResidual) {
+    spy.invertedResidual = (...args: Parameters<NonNullable<typeof base.invertedResidual>>) => {
+      fused++;
+      return base.invertedResidual!(...args);
+    };
+  }
+  setBackend(spy);
+  try {
+    assertClose(lt.noGrad(() => block.call(small)), before[0], { rtol: 1e-4, atol: 1e-4 });
+    assert.equal(fused, 0, "a 51 KB intermediate stays with the separate layers");
+    assertClose(lt.noGrad(() => block.call(large)), before[1], { rtol: 1e-4, atol: 1e-4 });
+    assert.equal(fused, base.invertedResidual ? 1 : 0, "a 5 MB intermediate is fused");
   } finally {
     setBackend(base);
   }

@@ -32,7 +32,7 @@ export interface NativeAddon {
   conv2dPrepare(w: Float32Array, bias: Float32Array | null, geometry: Float64Array): Float32Array | null;
   cacheLineOffset(array: ArrayBufferView): number;
   invertedResidualPrepare(
-    expandW: Float32Array, expandB: Float32Array | null, depthwiseW: Float32Array, depthwiseB: Float32Array | null,
+    expandW: Float32Array | null, expandB: Float32Array | null, depthwiseW: Float32Array, depthwiseB: Float32Array | null,
     projectW: Float32Array, projectB: Float32Array | null, geometry: Float64Array,
   ): Float32Array | null;
   invertedResidual(x: Float32Array, prepared: Float32Array, out: Float32Array, geometry: Float64Array): void;

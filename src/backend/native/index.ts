@@ -59,8 +59,9 @@ function convGeometry(g: Conv2dGeometry): Float64Array {
 
 function invertedResidualGeometry(g: InvertedResidualGeometry): Float64Array {
   return fill(
-    scratchF64(13), g.batch, g.inChannels, g.hidden, g.outChannels, g.height, g.width, g.kernel, g.stride, g.outHeight,
+    scratchF64(14), g.batch, g.inChannels, g.hidden, g.outChannels, g.height, g.width, g.kernel, g.stride, g.outHeight,
     g.outWidth, ACTIVATION_CODES[g.expandActivation], ACTIVATION_CODES[g.depthwiseActivation], g.residual ? 1 : 0,
+    g.expand ? 1 : 0,
   );
 }
 
@@ -200,7 +201,7 @@ function createNativeBackend(addon: NativeAddon): Backend {
       const arrays = [expandWeight, expandBias, depthwiseWeight, depthwiseBias, projectWeight, projectBias];
       if (!arrays.every((a) => a === null || isF32(a))) return null;
       return addon.invertedResidualPrepare(
-        expandWeight as Float32Array, expandBias as Float32Array | null, depthwiseWeight as Float32Array,
+        expandWeight as Float32Array | null, expandBias as Float32Array | null, depthwiseWeight as Float32Array,
         depthwiseBias as Float32Array | null, projectWeight as Float32Array, projectBias as Float32Array | null,
         invertedResidualGeometry(g),
       );

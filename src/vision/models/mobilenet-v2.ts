@@ -27,22 +27,23 @@ function foldedStage(m: Module | undefined): [Conv2d, InvertedResidualStage] | n
 
 /**
  * The block's layers for the fused kernel (F's invertedResidual) once nn.utils.fuseConvBn has
- * folded every batch norm and activation: expansion, depthwise (odd square kernel, padding k / 2)
- * and a linear projection. Null for any other state of the block.
+ * folded every batch norm and activation: the expansion (when the block has one), depthwise (odd
+ * square kernel, padding k / 2) and a linear projection. Null for any other state of the block.
  */
 function fusedLayers(layers: Module[], residual: boolean): InvertedResidualLayers | null {
-  if (layers.length !== 4 || !(layers[3] instanceof Identity)) return null;
-  const expand = foldedStage(layers[0]), depthwise = foldedStage(layers[1]), project = layers[2];
-  if (!expand || !depthwise || !(project instanceof Conv2d) || project.activation !== null) return null;
-  const [e, d] = [expand[0], depthwise[0]];
+  if ((layers.length !== 3 && layers.length !== 4) || !(layers[layers.length - 1] instanceof Identity)) return null;
+  const expand = layers.length === 4 ? foldedStage(layers[0]) : null;
+  const depthwise = foldedStage(layers[layers.length - 3]), project = layers[layers.length - 2];
+  if ((layers.length === 4 && !expand) || !depthwise || !(project instanceof Conv2d) || project.activation !== null) return null;
+  const d = depthwise[0];
   const k = d.kernelSize[0];
   const pointwise = (c: Conv2d) => same(c.kernelSize, 1) && same(c.stride, 1) && c.groups === 1 &&
     (c.padding === "valid" || (typeof c.padding !== "string" && same(c.padding, 0)));
   const depthwiseFits = d.groups === d.inChannels && d.outChannels === d.inChannels && same(d.kernelSize, k) && k % 2 === 1 &&
     d.stride[0] === d.stride[1] && same(d.dilation, 1) && typeof d.padding !== "string" && same(d.padding, (k - 1) / 2);
-  if (!pointwise(e) || !pointwise(project) || !depthwiseFits) return null;
+  if ((expand && !pointwise(expand[0])) || !pointwise(project) || !depthwiseFits) return null;
   return {
-    expand: expand[1], depthwise: depthwise[1], stride: d.stride[0],
+    expand: expand ? expand[1] : null, depthwise: depthwise[1], stride: d.stride[0],
     project: { weight: project.weight, bias: project.bias }, residual,
   };
 }
