@@ -79,6 +79,35 @@ test("fuseConvBn folds MobileNetV2's batch norms and ReLU6s and keeps its logits
   assert.equal(model.modules().filter((m) => m instanceof nn.BatchNorm2d).length, 0);
 });
 
+/** Whether the active backend has a fused inverted residual kernel here (the native core on AVX-512). */
+function hasFusedKernel(): boolean {
+  const backend = getBackend();
+  const prepared = backend.prepareInvertedResidual?.(
+    { expandWeight: null, expandBias: null, depthwiseWeight: new Float32Array(144), depthwiseBias: null, projectWeight: new Float32Array(16), projectBias: null },
+    { batch: 1, inChannels: 16, hidden: 16, outChannels: 1, height: 4, width: 4, kernel: 3, stride: 1, outHeight: 4, outWidth: 4, expandActivation: "none", depthwiseActivation: "relu6", residual: false, expand: false },
+  );
+  return prepared !== undefined && prepared !== null;
+}
+
+/** Runs body with the backend's fused inverted residual calls counted (count() reads the tally). */
+function countingFusedCalls(body: (count: () => number) => void): void {
+  const base = getBackend();
+  let calls = 0;
+  const spy = Object.create(base) as typeof base;
+  if (base.invertedResidual) {
+    spy.invertedResidual = (...args: Parameters<NonNullable<typeof base.invertedResidual>>) => {
+      calls++;
+      return base.invertedResidual!(...args);
+    };
+  }
+  setBackend(spy);
+  try {
+    body(() => calls);
+  } finally {
+    setBackend(base);
+  }
+}
+
 test("a folded MobileNetV2 runs each inverted residual block as one fused kernel where the backend has it, and not when training or differentiating", () => {
   const model = lt.vision.models.mobilenetV2({ numClasses: 10 });
   randomizeBatchNorms(model, 11);
@@ -86,26 +115,12 @@ test("a folded MobileNetV2 runs each inverted residual block as one fused kernel
   const x = lt.randn([2, 3, 64, 64], { generator: new lt.Generator(12) });
   const before = lt.noGrad(() => model.call(x));
   lt.nn.utils.fuseConvBn(model, x);
-  const base = getBackend();
-  let fused = 0;
-  const spy = Object.create(base) as typeof base;
-  if (base.invertedResidual) {
-    spy.invertedResidual = (...args: Parameters<NonNullable<typeof base.invertedResidual>>) => {
-      fused++;
-      return base.invertedResidual!(...args);
-    };
-  }
-  setBackend(spy);
-  try {
+  // The 16 blocks with an expansion (the first block has none, and its intermediate here is too
+  // small for the fused kernel to pay).
+  const expected = hasFusedKernel() ? 16 : 0;
+  countingFusedCalls((count) => {
     assertClose(lt.noGrad(() => model.call(x)), before, { rtol: 1e-4, atol: 1e-4 });
-    // The 16 blocks with an expansion, on a backend with the kernel for them (the first block has
-    // none, and its intermediate here is too small for the fused kernel to pay).
-    const expected = base.prepareInvertedResidual?.(
-      { expandWeight: new Float32Array(16), expandBias: null, depthwiseWeight: new Float32Array(144), depthwiseBias: null, projectWeight: new Float32Array(16), projectBias: null },
-      { batch: 1, inChannels: 1, hidden: 16, outChannels: 1, height: 4, width: 4, kernel: 3, stride: 1, outHeight: 4, outWidth: 4, expandActivation: "relu6", depthwiseActivation: "relu6", residual: true, expand: true },
-    ) ? 16 : 0;
-    assert.equal(fused, expected);
-    fused = 0;
+    assert.equal(count(), expected);
     const input = x.clone().requiresGrad_();
     const y = model.call(input) as lt.Tensor;
     y.sum().backward();
@@ -113,10 +128,8 @@ test("a folded MobileNetV2 runs each inverted residual block as one fused kernel
     assertClose(y.detach(), before, { rtol: 1e-4, atol: 1e-4 });
     model.train();
     lt.noGrad(() => model.call(x));
-    assert.equal(fused, 0, "no fused call when a gradient is needed or in training mode");
-  } finally {
-    setBackend(base);
-  }
+    assert.equal(count(), expected, "no fused call when a gradient is needed or in training mode");
+  });
 });
 
 test("a block without an expansion runs fused only when its depthwise output is too large to stay in cache", () => {
@@ -127,24 +140,12 @@ test("a block without an expansion runs fused only when its depthwise output is 
   const large = lt.randn([1, 32, 200, 200], { generator: new lt.Generator(23) });
   const before = [small, large].map((x) => lt.noGrad(() => block.call(x)));
   lt.nn.utils.fuseConvBn(block, small);
-  const base = getBackend();
-  let fused = 0;
-  const spy = Object.create(base) as typeof base;
-  if (base.invertedResidual) {
-    spy.invertedResidual = (...args: Parameters<NonNullable<typeof base.invertedResidual>>) => {
-      fused++;
-      return base.invertedResidual!(...args);
-    };
-  }
-  setBackend(spy);
-  try {
+  countingFusedCalls((count) => {
     assertClose(lt.noGrad(() => block.call(small)), before[0], { rtol: 1e-4, atol: 1e-4 });
-    assert.equal(fused, 0, "a 51 KB intermediate stays with the separate layers");
+    assert.equal(count(), 0, "a 51 KB intermediate stays with the separate layers");
     assertClose(lt.noGrad(() => block.call(large)), before[1], { rtol: 1e-4, atol: 1e-4 });
-    assert.equal(fused, base.invertedResidual ? 1 : 0, "a 5 MB intermediate is fused");
-  } finally {
-    setBackend(base);
-  }
+    assert.equal(count(), hasFusedKernel() ? 1 : 0, "a 5 MB intermediate is fused");
+  });
 });
 
 test("fuseConvBn ends ResNet-50's bottlenecks in one convolution that adds the shortcut", () => {
