@@ -74,7 +74,7 @@ describe("lt.jit.trace", () => {
     assert.deepEqual(traced.forward(x).toArray(), eager(model, x));
   });
 
-  test("with the native core, every intermediate the replay hands a kernel starts on a cache line", { skip: nativeBackend ? false : "native core not built" }, () => {
+  test("with the native core, every intermediate the replay hands a kernel starts on a cache line", { skip: nativeBackend && lt.backend() === "native" ? false : "native core not active" }, () => {
     const base = lt.getBackend();
     const offsets: number[] = [];
     let replaying = false;
