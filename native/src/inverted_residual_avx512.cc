@@ -2,13 +2,14 @@
 // convolutions, the block writes its expanded activations (6x its input: 4.8 MB for the 96-channel
 // layer at 112x112) to memory and reads them back twice, and that traffic, not arithmetic, is most
 // of the early blocks' time. Here each image goes through in bands of output rows:
-//   1. the input rows a band needs are expanded (1x1, clamped) into a ring of rows held
-//      channels-last, so the rows shared with the next band are computed once;
+//   1. the input rows a band needs are expanded (1x1, clamped), or in blocks without an expansion
+//      copied, into a ring of rows held channels-last, so the rows shared with the next band are
+//      computed once;
 //   2. the depthwise layer reads those rows a vector of 16 channels at a time and writes the band's
 //      outputs, channels-last, to a second buffer;
 //   3. the projection broadcasts those along its k loop, as the 1x1 kernel does, and stores the
 //      band into the NCHW output transposed in registers, adding the shortcut on the way.
-// Bands are as tall as lets the ring and the depthwise outputs fit in half of L2.
+// A band is as tall as lets the ring and the depthwise outputs fit in half of L2.
 #include "inverted_residual.h"
 
 #include <algorithm>
@@ -94,7 +95,6 @@ void inverted_residual_prepare(const float* expand_w, const float* expand_b, con
 bool inverted_residual_available() { return active_isa() == Isa::Avx512; }
 
 namespace {
-
 
 // A layer's clamp: (-inf, inf) without an activation.
 struct Bounds {
