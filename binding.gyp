@@ -42,6 +42,7 @@
         "native/src/pool_avx512.cc",
         "native/src/reduce.cc",
         "native/src/scratch.cc",
+        "native/src/softmax_avx512.cc",
         "native/src/thread_pool.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -196,6 +196,10 @@ LANTERN_VECTORIZE void softmax_columns(const float* x, long size, long inner, bo
 void softmax(const float* x, long outer, long size, long inner, bool log, float* out) {
   long grain = std::max(1L, kParallelElements / std::max(1L, size * inner));
   parallel_range(outer, grain, [&](long begin, long end) {
+    if (inner == 1 && !log && active_isa() == Isa::Avx512) {
+      softmax_rows_avx512(x + begin * size, end - begin, size, out + begin * size);
+      return;
+    }
     if (inner == 1) {
       softmax_rows(x + begin * size, end - begin, size, log, out + begin * size);
       return;

@@ -12,5 +12,8 @@ void reduce(ReduceOp op, const float* x, long outer, long size, long inner, floa
 // Value and first index of the max (or min); a NaN wins and ends the scan, as in PyTorch.
 void arg_reduce(bool is_max, const float* x, long outer, long size, long inner, float* values, int32_t* indices);
 void softmax(const float* x, long outer, long size, long inner, bool log, float* out);
+// Softmax of `rows` contiguous rows of `size` in float32 on AVX-512 (softmax_avx512.cc), which
+// softmax() takes there for rows (inner == 1, not log).
+void softmax_rows_avx512(const float* x, long rows, long size, float* out);
 
 }  // namespace lantern
