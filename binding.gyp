@@ -27,6 +27,7 @@
         "native/src/dgemm_avx512.cc",
         "native/src/lu.cc",
         "native/src/elementwise.cc",
+        "native/src/gelu_avx512.cc",
         "native/src/gemm.cc",
         "native/src/gemm_bias.cc",
         "native/src/gemm_dots.cc",

@@ -31,6 +31,8 @@ struct View {
 
 // out (contiguous, row-major over shape) = op(x).
 void unary(UnaryOp op, View x, const long* shape, int rank, float* out);
+// GELU (erf form) over n contiguous floats on AVX-512 (gelu_avx512.cc).
+void gelu_avx512(const float* x, long n, float* out);
 void scalar(ScalarOp op, View x, double a, double b, const long* shape, int rank, float* out);
 void binary(BinaryOp op, View a, View b, const long* shape, int rank, float* out);
 // dst (strided) = src (strided).
