@@ -32,6 +32,25 @@ describe("MultiheadAttention behaviour", () => {
   const L = 3;
   const inputs = () => [lt.randn([L, 2, 4]), lt.randn([L, 2, 4]), lt.randn([L, 2, 4])];
 
+  test("self-attention (one tensor as query, key and value) projects with the stacked weight and matches three projections, gradients included", () => {
+    lt.manualSeed(2);
+    const mha = new nn.MultiheadAttention(8, 2, { batchFirst: true }).double();
+    const x = lt.randn([2, 5, 8], { dtype: "float64" });
+    const gy = lt.randn([2, 5, 8], { dtype: "float64" });
+    const run = (self: boolean) => {
+      mha.zeroGrad();
+      const input = x.clone().requiresGrad_();
+      const [k, v] = self ? [input, input] : [input.mul(1), input.mul(1)];
+      const [out, weights] = mha.call(input, k, v, { isCausal: true });
+      out.mul(gy).sum().backward();
+      return { out, weights: weights!, grad: input.grad!, inProj: mha.in_proj_weight!.grad!.clone(), bias: mha.in_proj_bias!.grad!.clone() };
+    };
+    const fused = run(true), separate = run(false);
+    for (const key of ["out", "weights", "grad", "inProj", "bias"] as const) {
+      assertClose(fused[key], separate[key], { rtol: 1e-12, atol: 1e-12, message: key });
+    }
+  });
+
   test("isCausal without a mask equals the explicit causal bool mask (true = blocked)", () => {
     lt.manualSeed(1);
     const mha = new nn.MultiheadAttention(4, 2);
