@@ -4,6 +4,8 @@ import * as lt from "../../src/index.js";
 import { jsBackend, getBackend, setBackend } from "../../src/backend/index.js";
 import { assertClose } from "../helpers/assert.js";
 import { InvertedResidual } from "../../src/vision/models/mobilenet-v2.js";
+import { invertedResidual } from "../../src/nn/functional/inverted-residual.js";
+import { PreparedInvertedResidualCache } from "../../src/nn/functional/prepared-conv.js";
 
 const { nn } = lt;
 
@@ -146,6 +148,27 @@ test("a block without an expansion runs fused only when its depthwise output is 
     assertClose(lt.noGrad(() => block.call(large)), before[1], { rtol: 1e-4, atol: 1e-4 });
     assert.equal(count(), hasFusedKernel() ? 1 : 0, "a 5 MB intermediate is fused");
   });
+});
+
+test("the fused block function declines what its kernel cannot run (a 9x9 depthwise kernel, stride 3) and matches the convolutions otherwise", () => {
+  const g = new lt.Generator(31);
+  const x = lt.randn([1, 8, 12, 12], { generator: g });
+  const expand = { weight: lt.randn([24, 8, 1, 1], { generator: g }), bias: lt.randn([24], { generator: g }), activation: "relu6" as const };
+  const project = { weight: lt.randn([8, 24, 1, 1], { generator: g }), bias: null };
+  const layers = (k: number, stride: number) => ({
+    expand, project, stride, residual: false,
+    depthwise: { weight: lt.randn([24, 1, k, k], { generator: g }), bias: null, activation: "relu6" as const },
+  });
+  const cache = new PreparedInvertedResidualCache();
+  assert.equal(lt.noGrad(() => invertedResidual(x, layers(9, 1), cache)), null);
+  assert.equal(lt.noGrad(() => invertedResidual(x, layers(3, 3), cache)), null);
+  const l = layers(3, 2);
+  const fused = lt.noGrad(() => invertedResidual(x, l, cache));
+  assert.equal(fused !== null, hasFusedKernel());
+  if (fused) {
+    const h = lt.F.conv2d(lt.F.conv2d(x, expand.weight, expand.bias, { activation: "relu6" }), l.depthwise.weight, null, { stride: 2, padding: 1, groups: 24, activation: "relu6" });
+    assertClose(fused, lt.noGrad(() => lt.F.conv2d(h, project.weight)), { rtol: 1e-4, atol: 1e-4 });
+  }
 });
 
 test("fuseConvBn ends ResNet-50's bottlenecks in one convolution that adds the shortcut", () => {

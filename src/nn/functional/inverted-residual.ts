@@ -31,7 +31,7 @@ function dense(t: Tensor | null): boolean {
   return t === null || (t.dtype === "float32" && t.isContiguous());
 }
 
-/** A weight's elements as they are stored (cacheable), or null for a view into a larger storage. */
+/** Whether a weight's elements are its storage as it is (so the packed copy can be cached), not a view into a larger one. */
 function own(t: Tensor | null): boolean {
   return t === null || t.denseData() === t.data;
 }
@@ -52,7 +52,8 @@ export function invertedResidual(x: Tensor, layers: InvertedResidualLayers, cach
   const [depthwiseOut, depthwiseIn, kernel, kernelWidth] = depthwise.weight.shape;
   const [outChannels, projectIn, ph, pw] = project.weight.shape;
   const shapesFit = expandIn === inChannels && eh === 1 && ew === 1 && depthwiseOut === hidden && depthwiseIn === 1 &&
-    kernel === kernelWidth && kernel % 2 === 1 && projectIn === hidden && ph === 1 && pw === 1 &&
+    kernel === kernelWidth && kernel % 2 === 1 && kernel <= 7 && (stride === 1 || stride === 2) &&
+    projectIn === hidden && ph === 1 && pw === 1 &&
     (!layers.residual || (outChannels === inChannels && stride === 1));
   if (!shapesFit) return null;
   const pad = (kernel - 1) / 2;
